@@ -22,6 +22,9 @@ public final class Main implements Runnable {
   static final List<Class<?>> SUBCOMMANDS =
       List.of(
           // subcommands:
+          ConvertCommand.class,
+          TokenizeCommand.class,
+          ImportOnnxCommand.class
           );
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
