@@ -1,0 +1,206 @@
+package io.finbert4j.core;
+
+import io.finbert4j.core.nn.Buf;
+import io.finbert4j.core.nn.Dropout;
+import io.finbert4j.core.nn.Fwd;
+import io.finbert4j.core.nn.Linear;
+import io.finbert4j.core.nn.Mode;
+import io.finbert4j.weights.BertCheckpoint;
+import io.finbert4j.weights.BertConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * HF {@code BertForSequenceClassification}: {@link BertModel} with pooler, dropout, and a linear classifier
+ * over {@code num_labels} (label names from config {@code id2label}, in id order — never hard-coded).
+ * Inference is thread-safe; training calls ({@link #forwardBackward}) accumulate into the shared gradients
+ * and must not run concurrently with each other.
+ */
+public final class BertForSequenceClassification {
+  private BertConfig config;
+  final BertModel bert;
+  Linear classifier; // [numLabels, H]
+  private final double classifierDropout;
+
+  private record Cache(BertModel.Cache bert, INDArray pooled, INDArray dropMask) {}
+
+  private BertForSequenceClassification(BertConfig config, BertModel bert) {
+    if (config.numLabels() < 1) {
+      throw new IllegalArgumentException("config.json has no labels (id2label): cannot build a classifier; "
+          + "put a head on the encoder first (finbert init --labels ...)");
+    }
+    this.config = config;
+    this.bert = bert;
+    this.classifier = new Linear(bert.parameters(), "classifier", config.hiddenSize(), config.numLabels(),
+        config.numHiddenLayers());
+    this.classifierDropout = config.hiddenDropoutProb();
+  }
+
+  /** Loads a classifier directory, float32. The checkpoint must contain pooler and classifier weights. */
+  public static BertForSequenceClassification load(Path modelDir) throws IOException {
+    return load(modelDir, DataType.FLOAT);
+  }
+
+  public static BertForSequenceClassification load(Path modelDir, DataType dataType) throws IOException {
+    try (BertCheckpoint ckpt = BertCheckpoint.open(modelDir)) {
+      if (!ckpt.hasClassifier() || !ckpt.hasPooler()) {
+        throw new IllegalArgumentException(modelDir + " has no classification head (classifier.* and "
+            + "bert.pooler.dense.* weights): put one on it with `finbert init --from " + modelDir
+            + " --labels ... --out DIR`");
+      }
+      BertModel bert = new BertModel(ckpt.config(), new ParameterRegistry(dataType), true);
+      BertForSequenceClassification m = new BertForSequenceClassification(ckpt.config(), bert);
+      bert.parameters().loadFrom(ckpt.tensors());
+      return m;
+    }
+  }
+
+  /** Random weights everywhere (HF init), for tests and benchmarks. */
+  public static BertForSequenceClassification random(BertConfig config, DataType dataType, long seed) {
+    BertModel bert = new BertModel(config, new ParameterRegistry(dataType), true);
+    BertForSequenceClassification m = new BertForSequenceClassification(config, bert);
+    bert.initializeWeights(seed);
+    return m;
+  }
+
+  /**
+   * Puts a freshly initialised head (pooler if absent, classifier: normal(0, initializer_range), zero bias)
+   * for {@code labels} on a pretrained encoder directory.
+   */
+  public static BertForSequenceClassification withNewHead(Path encoderDir, List<String> labels, long seed)
+      throws IOException {
+    BertModel bert;
+    try (BertCheckpoint ckpt = BertCheckpoint.open(encoderDir)) {
+      bert = new BertModel(ckpt.config(), new ParameterRegistry(DataType.FLOAT), ckpt.hasPooler());
+      bert.parameters().loadFrom(ckpt.tensors());
+    }
+    bert.ensurePooler(seed);
+    BertConfig cfg = bert.config().withLabels(labels);
+    BertForSequenceClassification m = new BertForSequenceClassification(cfg, bert);
+    m.initClassifier(seed);
+    return m;
+  }
+
+  private void initClassifier(long seed) {
+    BertModel.normalInit(classifier.weight().value(), config.initializerRange(), new SplittableRandom(seed ^ 0x5DEECE66DL));
+    classifier.bias().value().assign(0.0);
+  }
+
+  public BertConfig config() {
+    return config;
+  }
+
+  public BertModel bert() {
+    return bert;
+  }
+
+  public ParameterRegistry parameters() {
+    return bert.parameters();
+  }
+
+  public List<String> labels() {
+    return config.labels();
+  }
+
+  /** Logits [B][numLabels] in eval mode (new arrays). Thread-safe. */
+  public float[][] predictLogits(int[][] inputIds, int[][] attentionMask, int[][] tokenTypeIds) {
+    return forwardLogits(inputIds, attentionMask, tokenTypeIds, false, 0L);
+  }
+
+  /** Logits [B][numLabels]; training = dropout on, with masks drawn from {@code dropoutSeed}. No gradients. */
+  public float[][] forwardLogits(int[][] inputIds, int[][] attentionMask, int[][] tokenTypeIds, boolean training,
+      long dropoutSeed) {
+    Fwd<Cache> f = forward(inputIds, attentionMask, tokenTypeIds, training ? Mode.training(dropoutSeed) : Mode.EVAL);
+    return f.out().castTo(DataType.FLOAT).toFloatMatrix();
+  }
+
+  private Fwd<Cache> forward(int[][] ids, int[][] mask, int[][] types, Mode mode) {
+    BertModel.Inputs in = bert.inputs(ids, mask, types);
+    Fwd<BertModel.Cache> b = bert.forward(in, mode, true);
+    INDArray pooled = b.out().dup();
+    INDArray dropMask = Dropout.applyInPlace(pooled, classifierDropout, mode);
+    INDArray logits = classifier.forward(pooled);
+    return new Fwd<>(logits, new Cache(b.cache(), pooled, dropMask));
+  }
+
+  /**
+   * Mean cross-entropy (weighted as torch's CrossEntropyLoss(weight): Σ w_y·nll / Σ w_y) over the batch;
+   * ACCUMULATES d(loss)/d(param) into {@link #parameters()}' gradients (call zeroGrad first).
+   *
+   * @param labels class ids [B]
+   * @param classWeights per-class weights [numLabels], or null for the plain mean
+   * @return the loss
+   */
+  public float forwardBackward(int[][] inputIds, int[][] attentionMask, int[][] tokenTypeIds, int[] labels,
+      float[] classWeights, boolean training, long dropoutSeed) {
+    return (float) forwardBackwardDouble(inputIds, attentionMask, tokenTypeIds, labels, classWeights, training,
+        dropoutSeed);
+  }
+
+  /** As {@link #forwardBackward} with the loss in double (for gradient checks in DOUBLE). */
+  public double forwardBackwardDouble(int[][] inputIds, int[][] attentionMask, int[][] tokenTypeIds, int[] labels,
+      float[] classWeights, boolean training, long dropoutSeed) {
+    Fwd<Cache> f = forward(inputIds, attentionMask, tokenTypeIds,
+        training ? Mode.training(dropoutSeed) : Mode.EVAL);
+    INDArray logits = f.out();
+    int b = (int) logits.size(0);
+    int c = (int) logits.size(1);
+    if (labels == null || labels.length != b) {
+      throw new IllegalArgumentException("labels must have one entry per batch row (" + b + "), got "
+          + (labels == null ? "null" : labels.length));
+    }
+    if (classWeights != null && classWeights.length != c) {
+      throw new IllegalArgumentException("classWeights must have " + c + " entries, got " + classWeights.length);
+    }
+    INDArray dLogits = logits.ulike();
+    double loss = crossEntropy(Buf.of(logits), labels, classWeights, Buf.of(dLogits), b, c);
+    INDArray dPooled = classifier.backward(f.cache().pooled(), dLogits);
+    Dropout.backwardInPlace(dPooled, f.cache().dropMask());
+    bert.backward(f.cache().bert(), dPooled);
+    return loss;
+  }
+
+  /** Loss and dLogits (written) for softmax cross-entropy, weighted mean over rows. */
+  static double crossEntropy(Buf logits, int[] labels, float[] w, Buf dLogits, int b, int c) {
+    double wsum = 0;
+    double loss = 0;
+    double[] p = new double[c];
+    for (int i = 0; i < b; i++) {
+      int y = labels[i];
+      if (y < 0 || y >= c) {
+        throw new IllegalArgumentException("label " + y + " at row " + i + " is outside 0.." + (c - 1));
+      }
+      double wi = w == null ? 1.0 : w[y];
+      double max = Double.NEGATIVE_INFINITY;
+      for (int k = 0; k < c; k++) {
+        max = Math.max(max, logits.get(i * c + k));
+      }
+      double sum = 0;
+      for (int k = 0; k < c; k++) {
+        p[k] = Math.exp(logits.get(i * c + k) - max);
+        sum += p[k];
+      }
+      for (int k = 0; k < c; k++) {
+        p[k] /= sum;
+      }
+      loss += wi * -Math.log(p[y]);
+      wsum += wi;
+      for (int k = 0; k < c; k++) {
+        dLogits.set(i * c + k, wi * (p[k] - (k == y ? 1.0 : 0.0)));
+      }
+    }
+    for (int i = 0; i < b * c; i++) {
+      dLogits.set(i, dLogits.get(i) / wsum);
+    }
+    return loss / wsum;
+  }
+
+  /** Writes model.safetensors (HF names) of the current weights into {@code file} (atomic). */
+  public void saveWeights(Path file) throws IOException {
+    parameters().saveSafetensors(file);
+  }
+}

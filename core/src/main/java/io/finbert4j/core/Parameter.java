@@ -1,0 +1,66 @@
+package io.finbert4j.core;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * One named model parameter: its value, its gradient accumulator (same shape and type), and what the
+ * optimizer needs to know about it. Names are Hugging Face's ({@code bert.encoder.layer.3.output.dense.weight}).
+ */
+public final class Parameter {
+  private final String name;
+  private final INDArray value;
+  private final INDArray grad;
+  private final int layerIndex;
+  private final boolean decays;
+  private volatile boolean trainable = true;
+
+  Parameter(String name, INDArray value, int layerIndex, boolean decays) {
+    this.name = name;
+    this.value = value;
+    this.grad = value.ulike().assign(0);
+    this.layerIndex = layerIndex;
+    this.decays = decays;
+  }
+
+  /** The Hugging Face name. */
+  public String name() {
+    return name;
+  }
+
+  /** The value (contiguous, C order); optimizers update it in place. */
+  public INDArray value() {
+    return value;
+  }
+
+  /** The gradient accumulator: backward passes add into it; {@link ParameterRegistry#zeroGrad()} clears it. */
+  public INDArray grad() {
+    return grad;
+  }
+
+  /** -1 for embeddings, 0..L-1 for encoder layers, L for the pooler and classifier (the head). */
+  public int layerIndex() {
+    return layerIndex;
+  }
+
+  /** False for biases and LayerNorm weights, which take no weight decay (as HF's Trainer does). */
+  public boolean decays() {
+    return decays;
+  }
+
+  public boolean trainable() {
+    return trainable;
+  }
+
+  public void setTrainable(boolean trainable) {
+    this.trainable = trainable;
+  }
+
+  public long[] shape() {
+    return value.shape();
+  }
+
+  @Override
+  public String toString() {
+    return name + java.util.Arrays.toString(value.shape());
+  }
+}

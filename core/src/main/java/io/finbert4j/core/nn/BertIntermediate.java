@@ -1,0 +1,32 @@
+package io.finbert4j.core.nn;
+
+import io.finbert4j.core.ParameterRegistry;
+import io.finbert4j.weights.BertConfig;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** HF {@code BertIntermediate}: exact erf GELU(dense(h)), H → I. */
+public final class BertIntermediate {
+  final Linear dense;
+
+  /** h [B·T, H] and the pre-activation [B·T, I]. */
+  public record Cache(INDArray h, INDArray pre) {}
+
+  public BertIntermediate(ParameterRegistry reg, String prefix, BertConfig cfg, int layer) {
+    dense = new Linear(reg, prefix + ".dense", cfg.hiddenSize(), cfg.intermediateSize(), layer);
+  }
+
+  public Fwd<Cache> forward(INDArray h) {
+    INDArray pre = dense.forward(h);
+    INDArray y = Nd4j.createUninitialized(pre.dataType(), pre.shape());
+    Kernels.geluForward(Buf.of(pre), Buf.of(y), (int) pre.length(), pre.dataType() == DataType.DOUBLE);
+    return new Fwd<>(y, new Cache(h, pre));
+  }
+
+  public INDArray backward(Cache c, INDArray dOut) {
+    Kernels.geluBackward(Buf.of(dOut), Buf.of(c.pre()), Buf.of(dOut), (int) dOut.length(),
+        dOut.dataType() == DataType.DOUBLE);
+    return dense.backward(c.h(), dOut);
+  }
+}

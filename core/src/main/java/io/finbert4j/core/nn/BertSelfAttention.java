@@ -1,0 +1,94 @@
+package io.finbert4j.core.nn;
+
+import io.finbert4j.core.ParameterRegistry;
+import io.finbert4j.weights.BertConfig;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * HF {@code BertSelfAttention}: multi-head scaled dot-product attention with an additive padding mask
+ * (0 for real keys, the dtype's most negative value for padding, added after scaling by 1/√HS) and
+ * dropout on the attention probabilities. Scores use one batched matmul over all B·NH heads.
+ */
+public final class BertSelfAttention {
+  final Linear query;
+  final Linear key;
+  final Linear value;
+  private final int nh;
+  private final int hs;
+  private final double scale;
+  private final double dropout;
+
+  /** x [B·T,H]; q, k, v, probs (after dropout: probsDrop) in head layout [B·NH, T, HS] / [B·NH, T, T]. */
+  public record Cache(INDArray x, INDArray q, INDArray k, INDArray v, INDArray probs, INDArray probsDrop,
+      INDArray dropMask, int b, int t) {}
+
+  public BertSelfAttention(ParameterRegistry reg, String prefix, BertConfig cfg, int layer) {
+    int h = cfg.hiddenSize();
+    query = new Linear(reg, prefix + ".query", h, h, layer);
+    key = new Linear(reg, prefix + ".key", h, h, layer);
+    value = new Linear(reg, prefix + ".value", h, h, layer);
+    nh = cfg.numAttentionHeads();
+    hs = h / nh;
+    scale = 1.0 / Math.sqrt(hs);
+    dropout = cfg.attentionProbsDropoutProb();
+  }
+
+  /** x [B·T, H], maskAdd [B][T] → new context [B·T, H]. */
+  public Fwd<Cache> forward(INDArray x, double[][] maskAdd, Mode mode) {
+    int b = maskAdd.length;
+    int t = maskAdd[0].length;
+    Shapes.check("BertSelfAttention", x, (long) b * t, (long) nh * hs);
+    INDArray q = toHeads(query.forward(x), b, t);
+    INDArray k = toHeads(key.forward(x), b, t);
+    INDArray v = toHeads(value.forward(x), b, t);
+    INDArray probs = Nd4j.createUninitialized(x.dataType(), (long) b * nh, t, t);
+    Nd4j.matmul(q, k, probs, false, true, false); // raw scores q·kᵀ
+    Kernels.maskedSoftmaxInPlace(Buf.of(probs), maskAdd, b, nh, t, scale);
+    INDArray probsDrop = probs;
+    INDArray mask = null;
+    if (mode.training() && dropout > 0) {
+      probsDrop = probs.dup();
+      mask = Dropout.applyInPlace(probsDrop, dropout, mode);
+    }
+    INDArray ctx = Nd4j.createUninitialized(x.dataType(), (long) b * nh, t, hs);
+    Nd4j.matmul(probsDrop, v, ctx, false, false, false);
+    INDArray out = Nd4j.createUninitialized(x.dataType(), (long) b * t, (long) nh * hs);
+    Kernels.mergeHeads(Buf.of(ctx), Buf.of(out), b, t, nh, hs);
+    return new Fwd<>(out, new Cache(x, q, k, v, probs, probsDrop, mask, b, t));
+  }
+
+  /** dOut [B·T, H] → new dX [B·T, H]; accumulates q/k/v gradients. */
+  public INDArray backward(Cache c, INDArray dOut) {
+    int b = c.b();
+    int t = c.t();
+    INDArray dCtx = toHeads(dOut, b, t);
+    INDArray dProbs = Nd4j.createUninitialized(dOut.dataType(), (long) b * nh, t, t);
+    Nd4j.matmul(dCtx, c.v(), dProbs, false, true, false); // dP = dCtx·vᵀ
+    INDArray dV = Nd4j.createUninitialized(dOut.dataType(), (long) b * nh, t, hs);
+    Nd4j.matmul(c.probsDrop(), dCtx, dV, true, false, false); // dV = Pᵀ·dCtx
+    Dropout.backwardInPlace(dProbs, c.dropMask());
+    Kernels.softmaxBackwardInPlace(Buf.of(dProbs), Buf.of(c.probs()), b * nh * t, t, scale);
+    INDArray dQ = Nd4j.createUninitialized(dOut.dataType(), (long) b * nh, t, hs);
+    Nd4j.matmul(dProbs, c.k(), dQ, false, false, false); // dQ = dS·k
+    INDArray dK = Nd4j.createUninitialized(dOut.dataType(), (long) b * nh, t, hs);
+    Nd4j.matmul(dProbs, c.q(), dK, true, false, false); // dK = dSᵀ·q
+    // reverse order of forward: value, key, query
+    INDArray dX = value.backward(c.x(), fromHeads(dV, b, t));
+    dX.addi(key.backward(c.x(), fromHeads(dK, b, t)));
+    dX.addi(query.backward(c.x(), fromHeads(dQ, b, t)));
+    return dX;
+  }
+
+  private INDArray toHeads(INDArray flat, int b, int t) {
+    INDArray heads = Nd4j.createUninitialized(flat.dataType(), (long) b * nh, t, hs);
+    Kernels.splitHeads(Buf.of(flat), Buf.of(heads), b, t, nh, hs);
+    return heads;
+  }
+
+  private INDArray fromHeads(INDArray heads, int b, int t) {
+    INDArray flat = Nd4j.createUninitialized(heads.dataType(), (long) b * t, (long) nh * hs);
+    Kernels.mergeHeads(Buf.of(heads), Buf.of(flat), b, t, nh, hs);
+    return flat;
+  }
+}

@@ -1,0 +1,56 @@
+package io.finbert4j.core.nn;
+
+import io.finbert4j.core.Parameter;
+import io.finbert4j.core.ParameterRegistry;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * torch.nn.Linear: y = x·Wᵀ + b with W stored [out, in] as PyTorch does. The transpose is a gemm flag,
+ * never a copy; the bias is pre-filled into the output and the gemm adds into it (beta = 1).
+ */
+public final class Linear {
+  final Parameter weight; // [out, in]
+  final Parameter bias; // [out]
+  private final int in;
+  private final int out;
+
+  public Linear(ParameterRegistry reg, String prefix, int in, int out, int layerIndex) {
+    this.weight = reg.create(prefix + ".weight", layerIndex, true, out, in);
+    this.bias = reg.create(prefix + ".bias", layerIndex, false, out);
+    this.in = in;
+    this.out = out;
+  }
+
+  /** x [M, in] → returns new y [M, out]. */
+  public INDArray forward(INDArray x) {
+    Shapes.check("Linear(" + weight.name() + ")", x, -1, in);
+    int m = (int) x.size(0);
+    INDArray y = Nd4j.createUninitialized(x.dataType(), m, out);
+    Kernels.fillRows(Buf.of(y), Buf.of(bias.value()), m, out);
+    Nd4j.gemm(x, weight.value(), y, false, true, 1.0, 1.0);
+    return y;
+  }
+
+  /** Given the forward input x [M, in] and dY [M, out]: accumulates dW, db; returns new dX [M, in]. */
+  public INDArray backward(INDArray x, INDArray dY) {
+    int m = (int) x.size(0);
+    if (weight.trainable()) {
+      Nd4j.gemm(dY, x, weight.grad(), true, false, 1.0, 1.0); // dW[out,in] += dYᵀ·x
+    }
+    if (bias.trainable()) {
+      Kernels.addColumnSums(Buf.of(bias.grad()), Buf.of(dY), m, out);
+    }
+    INDArray dX = Nd4j.createUninitialized(x.dataType(), m, in);
+    Nd4j.gemm(dY, weight.value(), dX, false, false, 1.0, 0.0); // dX = dY·W
+    return dX;
+  }
+
+  public Parameter weight() {
+    return weight;
+  }
+
+  public Parameter bias() {
+    return bias;
+  }
+}
