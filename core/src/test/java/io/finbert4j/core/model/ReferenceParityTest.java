@@ -58,6 +58,31 @@ class ReferenceParityTest {
   }
 
   @Test
+  void probabilitiesMatchAsOnePaddedBatch() {
+    int[][][] in = Fixture.paddedBatch(ref.items());
+    float[][] logits = model.predictLogits(in[0], in[1], in[2]);
+    double worst = 0;
+    for (int i = 0; i < ref.items().size(); i++) {
+      // softmax in double over the float32 logits, as the facade turns logits into probabilities
+      double max = Double.NEGATIVE_INFINITY;
+      for (float l : logits[i]) {
+        max = Math.max(max, l);
+      }
+      double sum = 0;
+      double[] p = new double[logits[i].length];
+      for (int k = 0; k < p.length; k++) {
+        p[k] = Math.exp(logits[i][k] - max);
+        sum += p[k];
+      }
+      for (int k = 0; k < p.length; k++) {
+        worst = Math.max(worst, Math.abs(p[k] / sum - ref.items().get(i).probabilities()[k]));
+      }
+    }
+    System.out.printf("probabilities (batch of %d): max |diff| = %.3e%n", ref.items().size(), worst);
+    assertTrue(worst <= LOGIT_TOL, "batched probabilities differ by " + worst);
+  }
+
+  @Test
   void logitsMatchOneByOne() {
     double worst = 0;
     for (Fixture.Item it : ref.items()) {

@@ -28,6 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MiniLmOnnxRuntimeParityTest {
   static final double TOL = 1e-4;
+  /** Output names of the langchain4j all-MiniLM-L6-v2 export (last hidden state; pooler output). */
+  static final String LAST_HIDDEN = "output_0";
+  static final String POOLED = "882";
 
   static final List<String> TEXTS = List.of(
       "AAPL stock price spikes after record-breaking sales figures.",
@@ -126,7 +129,23 @@ class MiniLmOnnxRuntimeParityTest {
         }
       }
       try (OrtSession.Result r = session.run(inputs)) {
-        float[][][] ref = (float[][][]) r.get(0).getValue();
+        // Outputs as the exported graph names them (checked by inspecting the session):
+        // LAST_HIDDEN [B, T, 384] and POOLED [B, 384] (tanh(dense(h[:, 0]))).
+        assertTrue(r.get(LAST_HIDDEN).isPresent() && r.get(POOLED).isPresent(),
+            "ONNX outputs changed: expected " + LAST_HIDDEN + " and " + POOLED + ", session has "
+                + session.getOutputNames());
+        float[][][] ref = (float[][][]) r.get(LAST_HIDDEN).get().getValue();
+        assertTrue(model.hasPooler(), "imported MiniLM lost its pooler (bert.pooler.dense.*)");
+        float[][] refPooled = (float[][]) r.get(POOLED).get().getValue();
+        float[][] oursPooled = model.pooledOutput(ids, mask, types);
+        double worstPooled = 0;
+        for (int i = 0; i < b; i++) {
+          for (int k = 0; k < oursPooled[i].length; k++) {
+            worstPooled = Math.max(worstPooled, Math.abs(oursPooled[i][k] - refPooled[i][k]));
+          }
+        }
+        System.out.printf("MiniLM pooled output, batch of %d: max |ours - ORT| = %.3e%n", b, worstPooled);
+        assertTrue(worstPooled <= TOL, "pooled output differs from ONNX Runtime by " + worstPooled);
         double worst = 0;
         for (int i = 0; i < b; i++) {
           for (int j = 0; j < t; j++) {
