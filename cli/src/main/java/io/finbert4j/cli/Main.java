@@ -22,6 +22,13 @@ public final class Main implements Runnable {
   static final List<Class<?>> SUBCOMMANDS =
       List.of(
           // subcommands:
+          AnalyzeCommand.class,
+          InfoCommand.class,
+          PredictCommand.class,
+          EvaluateCommand.class,
+          FinetuneCommand.class,
+          GradientsCommand.class,
+          InitCommand.class,
           ConvertCommand.class,
           TokenizeCommand.class,
           ImportOnnxCommand.class

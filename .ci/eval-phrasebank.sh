@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Optional CI evaluation: fine-tune all-MiniLM-L6-v2 on the Financial PhraseBank with finbert's DEFAULT recipe and
+# score it on the held-out test split. Fails (non-zero) below the accuracy target.
+#   - trains on ../shared/data/financial-phrasebank/train.csv only; test.csv is used once, for the final score
+#   - the data is read in place and never copied into the repository
+# Override the target with PHRASEBANK_MIN_ACCURACY, the JVM options with FINBERT_JAVA_OPTS.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+data=../shared/data/financial-phrasebank
+min_accuracy="${PHRASEBANK_MIN_ACCURACY:-0.85}"
+for f in "$data/train.csv" "$data/test.csv"; do
+  [[ -f "$f" ]] || { echo "eval-phrasebank: missing $f" >&2; exit 1; }
+done
+work="$(mktemp -d "${TMPDIR:-/tmp}/finbert-phrasebank.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+
+t_start=$(date +%s)
+./finbert import-onnx --minilm --out "$work/minilm" >/dev/null
+./finbert init --from "$work/minilm" --labels negative,neutral,positive --seed 42 --out "$work/minilm-3cls"
+t_train=$(date +%s)
+./finbert finetune --model "$work/minilm-3cls" --train "$data/train.csv" --out "$work/minilm-phrasebank" \
+  --no-checkpoints | tee "$work/finetune.txt"
+t_eval=$(date +%s)
+./finbert evaluate --model "$work/minilm-phrasebank" --data "$data/test.csv" --json > "$work/metrics.json"
+t_end=$(date +%s)
+cat "$work/metrics.json"
+
+# evaluate --json prints one JSON object; pull the two numbers out without needing jq.
+accuracy=$(grep -o '"accuracy":[0-9.eE+-]*' "$work/metrics.json" | head -1 | cut -d: -f2)
+macro_f1=$(grep -o '"macro_f1":[0-9.eE+-]*' "$work/metrics.json" | head -1 | cut -d: -f2)
+train_rate=$(grep -o '([0-9.]* examples/s)' "$work/finetune.txt" | head -1 | tr -d '()' | cut -d' ' -f1)
+echo "phrasebank: test accuracy ${accuracy}, macro-F1 ${macro_f1}"
+echo "phrasebank: fine-tuning $((t_eval - t_train)) s (${train_rate} examples/s), evaluation $((t_end - t_eval)) s, total $((t_end - t_start)) s"
+if awk -v a="$accuracy" -v m="$min_accuracy" 'BEGIN { exit !(a + 0 >= m + 0) }'; then
+  echo "phrasebank: PASS (accuracy ${accuracy} >= ${min_accuracy})"
+else
+  echo "phrasebank: FAIL (accuracy ${accuracy} < ${min_accuracy})" >&2
+  exit 1
+fi

@@ -1,0 +1,182 @@
+package io.finbert4j.cli;
+
+import io.finbert4j.core.BertForSequenceClassification;
+import io.finbert4j.core.train.Datasets;
+import io.finbert4j.core.train.LabeledExample;
+import io.finbert4j.core.train.LayerSchedule;
+import io.finbert4j.core.train.Trainer;
+import io.finbert4j.core.train.TrainerConfig;
+import io.finbert4j.tokenizer.BertTokenizer;
+import io.finbert4j.weights.BertConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code finbert finetune}: fine-tunes a sequence classifier on a labelled CSV file. The defaults are the recipe
+ * recommended for the Financial PhraseBank with MiniLM (AdamW lr 2e-4, 3 epochs, linear warm-up 10 % then linear
+ * decay, batch 32, max length 64, weight decay 0.01, clipping at norm 1), see {@link TrainerConfig#defaults()}.
+ */
+@Command(
+    name = "finetune",
+    mixinStandardHelpOptions = true,
+    description = "Fine-tune a BERT sequence classifier on a labelled CSV file (columns label,text[,text_pair]).",
+    footer = {
+      "",
+      "Output: DIR holds the final model (the best epoch on the evaluation data when there is any) as a Hugging Face",
+      "model directory; DIR/checkpoint-last (with optimizer state, for --resume) and DIR/checkpoint-best.",
+      "",
+      "Examples:",
+      "  finbert init --from minilm/ --labels negative,neutral,positive --out minilm-3cls/",
+      "  finbert finetune --model minilm-3cls/ --train train.csv --validation-split 0.1 --out minilm-phrasebank/",
+      "  finbert finetune --model finbert/ --train train.csv --eval dev.csv --layer-decay 0.85 --unfreeze-every 0.33 --out ft/",
+      "  finbert finetune --resume ft/checkpoint-last --train train.csv --eval dev.csv --out ft/"
+    })
+public final class FinetuneCommand implements Callable<Integer> {
+  @Mixin VerboseOption verbose;
+  @Spec CommandSpec spec;
+
+  @Option(names = "--model", paramLabel = "DIR", description = "Model directory with a classification head (see init).")
+  Path model;
+
+  @Option(names = "--train", required = true, paramLabel = "FILE.csv", description = "Training data.")
+  Path train;
+
+  @Option(names = "--eval", paramLabel = "FILE.csv", description = "Evaluation data, scored after every epoch.")
+  Path eval;
+
+  @Option(names = "--validation-split", defaultValue = "0", paramLabel = "F",
+      description = "Without --eval: hold out this fraction of --train (stratified, seeded) for evaluation (default ${DEFAULT-VALUE}).")
+  double validationSplit;
+
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
+  Path out;
+
+  @Option(names = "--epochs", defaultValue = "" + TrainerConfig.DEFAULT_EPOCHS, description = "Epochs (default ${DEFAULT-VALUE}).")
+  int epochs;
+
+  @Option(names = "--batch-size", defaultValue = "" + TrainerConfig.DEFAULT_BATCH_SIZE, description = "Batch size (default ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--gradient-accumulation", defaultValue = "1", description = "Batches per optimizer step (default ${DEFAULT-VALUE}).")
+  int accumulation;
+
+  @Option(names = "--lr", defaultValue = "" + TrainerConfig.DEFAULT_LR, description = "Peak learning rate (default ${DEFAULT-VALUE}).")
+  double lr;
+
+  @Option(names = "--max-length", defaultValue = "" + TrainerConfig.DEFAULT_MAX_LENGTH, description = "Truncate to this many tokens (default ${DEFAULT-VALUE}).")
+  int maxLength;
+
+  @Option(names = "--warmup", defaultValue = "" + TrainerConfig.DEFAULT_WARMUP, paramLabel = "F", description = "Warm-up fraction of all steps (default ${DEFAULT-VALUE}).")
+  double warmup;
+
+  @Option(names = "--seed", defaultValue = "" + TrainerConfig.DEFAULT_SEED, description = "Seed for shuffling, dropout, split (default ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--weight-decay", defaultValue = "0.01", description = "AdamW weight decay (default ${DEFAULT-VALUE}).")
+  double weightDecay;
+
+  @Option(names = "--max-grad-norm", defaultValue = "" + TrainerConfig.DEFAULT_MAX_GRAD_NORM, description = "Gradient clipping norm, 0 = off (default ${DEFAULT-VALUE}).")
+  double maxGradNorm;
+
+  @Option(names = "--layer-decay", defaultValue = "1.0", paramLabel = "D",
+      description = "Discriminative fine-tuning: layer l gets lr*D^(L-l) (default ${DEFAULT-VALUE} = off; FinBERT: 0.85).")
+  double layerDecay;
+
+  @Option(names = "--freeze", defaultValue = "none", paramLabel = "SPEC",
+      description = "Layers that never train: none, embeddings, all (head only), last:N (train only the top N layers) (default ${DEFAULT-VALUE}).")
+  String freeze;
+
+  @Option(names = "--unfreeze-every", defaultValue = "0", paramLabel = "EPOCHS",
+      description = "Gradual unfreezing: start with the head only, unfreeze one more layer from the top every this many epochs (e.g. 0.33; default ${DEFAULT-VALUE} = off).")
+  double unfreezeEvery;
+
+  @Option(names = "--early-stopping-patience", defaultValue = "0", paramLabel = "P",
+      description = "Stop after P epochs without improvement on the evaluation data (default ${DEFAULT-VALUE} = off).")
+  int patience;
+
+  @Option(names = "--metric", defaultValue = "accuracy", description = "accuracy or macro_f1: selects the best epoch (default ${DEFAULT-VALUE}).")
+  String metric;
+
+  @Option(names = "--bucket-batches", defaultValue = "50", description = "Length bucketing: sort groups of this many batches by length; 1 = off (default ${DEFAULT-VALUE}).")
+  int bucketBatches;
+
+  @Option(names = "--eval-batch-size", defaultValue = "64", description = "Evaluation batch size (default ${DEFAULT-VALUE}).")
+  int evalBatchSize;
+
+  @Option(names = "--no-checkpoints", description = "Do not write checkpoint-last / checkpoint-best.")
+  boolean noCheckpoints;
+
+  @Option(names = "--resume", paramLabel = "CKPT", description = "Continue from a checkpoint-last directory (its weights, optimizer and trainer state).")
+  Path resume;
+
+  @Option(names = "--quiet", description = "No progress output.")
+  boolean quiet;
+
+  /** Loads a model directory that must have a classification head. */
+  static BertForSequenceClassification loadClassifier(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      throw new CliErrors.UserException("model directory " + dir + " does not exist");
+    }
+    BertConfig cfg = BertConfig.load(dir.resolve("config.json"));
+    if (cfg.labels().isEmpty()) {
+      throw new CliErrors.UserException(
+          dir + " has no classification head (config.json has no id2label): run `finbert init --from " + dir
+              + " --labels ... --out DIR` first");
+    }
+    return BertForSequenceClassification.load(dir);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (model == null && resume == null) {
+      throw new CliErrors.UserException("give --model DIR (or --resume CKPT to continue a run)");
+    }
+    if (eval != null && validationSplit > 0) {
+      throw new CliErrors.UserException("give either --eval or --validation-split, not both");
+    }
+    Path source = resume != null ? resume : model;
+    TrainerConfig cfg;
+    try {
+      cfg = new TrainerConfig(epochs, batchSize, accumulation, lr, warmup, weightDecay, maxGradNorm, layerDecay,
+          LayerSchedule.Freeze.parse(freeze), unfreezeEvery, maxLength, seed, bucketBatches, patience, metric,
+          evalBatchSize, !noCheckpoints);
+    } catch (IllegalArgumentException e) {
+      throw new CliErrors.UserException(e.getMessage(), e);
+    }
+    BertForSequenceClassification m = loadClassifier(source);
+    BertTokenizer tok = BertTokenizer.fromDirectory(source);
+    List<String> labels = m.config().labels();
+    List<LabeledExample> trainData = Datasets.readCsv(train, labels);
+    List<LabeledExample> evalData = null;
+    if (eval != null) {
+      evalData = Datasets.readCsv(eval, labels);
+    } else if (validationSplit > 0) {
+      List<List<LabeledExample>> s = Datasets.split(trainData, validationSplit, seed);
+      trainData = s.get(0);
+      evalData = s.get(1);
+    }
+    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter log = quiet ? new PrintWriter(java.io.Writer.nullWriter()) : err;
+    Trainer trainer = new Trainer(m, tok, source, cfg, log, System.console() != null && !quiet);
+    Trainer.Result r = trainer.train(trainData, evalData, out, resume);
+    PrintWriter o = spec.commandLine().getOut();
+    o.printf(Locale.ROOT, "trained %d examples in %.1f s (%.1f examples/s)%s%n", r.trainExamples(), r.trainSeconds(),
+        r.examplesPerSecond(), r.stoppedEarly() ? ", stopped early" : "");
+    if (r.evalMetrics() != null) {
+      o.printf(Locale.ROOT, "eval (best epoch %d): %s%n", r.state().bestEpoch(), r.evalMetrics());
+    }
+    o.println("saved " + out);
+    o.flush();
+    return 0;
+  }
+}

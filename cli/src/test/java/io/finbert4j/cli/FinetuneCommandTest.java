@@ -1,0 +1,83 @@
+package io.finbert4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FinetuneCommandTest {
+  @TempDir Path tmp;
+
+  /** Invented sentences, not from any data set. */
+  static final String TOY = "label,text\n"
+      + "positive,Profit rose sharply and the dividend was raised.\n"
+      + "positive,\"Sales grew by a record margin, beating estimates.\"\n"
+      + "positive,Orders increased strongly across all regions.\n"
+      + "negative,Operating loss widened and the outlook was cut.\n"
+      + "negative,Shares plunged after the profit warning.\n"
+      + "negative,Revenue fell and the firm announced layoffs.\n"
+      + "neutral,The annual meeting will be held in Helsinki.\n"
+      + "neutral,The company is headquartered in Espoo.\n"
+      + "neutral,The board consists of five members.\n";
+
+  @Test
+  void trainsSavesAndTheResultEvaluates() throws Exception {
+    Path data = tmp.resolve("toy.csv");
+    Files.writeString(data, TOY);
+    Path out = tmp.resolve("ft");
+    TrainingFixtures.Run r = TrainingFixtures.run("finetune", "--model", TrainingFixtures.dir().toString(), "--train",
+        data.toString(), "--eval", data.toString(), "--out", out.toString(), "--epochs", "8", "--batch-size", "3",
+        "--lr", "3e-3", "--layer-decay", "0.9", "--quiet");
+    assertEquals(0, r.rc(), r.err());
+    assertTrue(r.out().contains("saved " + out), r.out());
+    for (String f : new String[] {"config.json", "model.safetensors", "vocab.txt", "tokenizer_config.json",
+        "checkpoint-last/optimizer.safetensors", "checkpoint-last/trainer_state.json",
+        "checkpoint-best/model.safetensors"}) {
+      assertTrue(Files.isRegularFile(out.resolve(f)), f);
+    }
+    JsonNode state = new ObjectMapper().readTree(out.resolve("checkpoint-last/trainer_state.json").toFile());
+    assertEquals(8, state.get("epoch").asInt());
+    assertEquals(8, state.get("history").size());
+    TrainingFixtures.Run ev = TrainingFixtures.run("evaluate", "--model", out.toString(), "--data", data.toString(), "--json");
+    assertEquals(0, ev.rc(), ev.err());
+    double acc = new ObjectMapper().readTree(ev.out()).get("accuracy").asDouble();
+    assertEquals(state.get("bestMetric").asDouble(), acc, 1e-12, "the saved model is the best epoch");
+    assertTrue(acc > 0.5, "a tiny model fits 9 examples: accuracy " + acc);
+  }
+
+  @Test
+  void modelWithoutHeadPointsToInit() throws Exception {
+    Path enc = tmp.resolve("enc");
+    Files.createDirectories(enc);
+    String cfg = Files.readString(TrainingFixtures.dir().resolve("config.json"))
+        .replaceAll("(?s),\\s*\"id2label\".*", "\n}\n");
+    Files.writeString(enc.resolve("config.json"), cfg);
+    Path data = tmp.resolve("toy.csv");
+    Files.writeString(data, TOY);
+    TrainingFixtures.Run r = TrainingFixtures.run("finetune", "--model", enc.toString(), "--train", data.toString(), "--out",
+        tmp.resolve("o").toString());
+    assertEquals(1, r.rc());
+    assertTrue(r.err().contains("finbert init"), r.err());
+  }
+
+  @Test
+  void badOptionsAreUserErrors() throws Exception {
+    Path data = tmp.resolve("toy.csv");
+    Files.writeString(data, TOY);
+    TrainingFixtures.Run r = TrainingFixtures.run("finetune", "--model", TrainingFixtures.dir().toString(), "--train",
+        data.toString(), "--out", tmp.resolve("o").toString(), "--freeze", "bottom");
+    assertEquals(1, r.rc());
+    assertTrue(r.err().contains("freeze"), r.err());
+    Path empty = tmp.resolve("empty.csv");
+    Files.writeString(empty, "");
+    r = TrainingFixtures.run("finetune", "--model", TrainingFixtures.dir().toString(), "--train", empty.toString(), "--out",
+        tmp.resolve("o").toString());
+    assertEquals(1, r.rc());
+    assertTrue(r.err().contains("empty"), r.err());
+  }
+}
