@@ -120,7 +120,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
     return w;
   }
 
-  private static void header(PrintWriter out, List<String> labels) {
+  static void header(PrintWriter out, List<String> labels) {
     int w = width(labels);
     StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-" + w + "s", "label"));
     for (String l : labels) {
@@ -130,7 +130,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
     out.println(sb);
   }
 
-  private static void row(PrintWriter out, String label, Map<String, Double> probs, double score,
+  static void row(PrintWriter out, String label, Map<String, Double> probs, double score,
       String tokens, String text) {
     int w = width(List.copyOf(probs.keySet()));
     StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-" + w + "s", label));

@@ -23,6 +23,7 @@ public final class Main implements Runnable {
       List.of(
           // subcommands:
           AnalyzeCommand.class,
+          QuickstartCommand.class,
           InfoCommand.class,
           PredictCommand.class,
           EvaluateCommand.class,

@@ -91,6 +91,9 @@ public final class PredictCommand implements Callable<Integer> {
         description = "ND4J backend (default: -Dfinbert.backend, else $FINBERT_BACKEND, else auto).")
     String backend;
 
+    /** The environment used for model resolution (HF_HUB_CACHE, HF_HOME, HF_HUB_OFFLINE, ...); tests replace it. */
+    java.util.Map<String, String> env = System.getenv();
+
     /** Selects the backend, then loads the model; errors name the problem. */
     FinBert load() throws IOException {
       if (batchSize < 1) {
@@ -100,7 +103,7 @@ public final class PredictCommand implements Callable<Integer> {
         throw new CliErrors.UserException("--max-length must be >= 0, got " + maxLength);
       }
       selectBackend(backend);
-      Path dir = ModelResolver.resolve(model, revision, System.getenv(), ProgressListener.stderrIfTerminal());
+      Path dir = ModelResolver.resolve(model, revision, env, ProgressListener.stderrIfTerminal());
       return FinBert.load(dir, new FinBertOptions(batchSize, maxLength));
     }
   }
