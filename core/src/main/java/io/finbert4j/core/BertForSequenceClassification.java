@@ -5,6 +5,7 @@ import io.finbert4j.core.nn.Dropout;
 import io.finbert4j.core.nn.Fwd;
 import io.finbert4j.core.nn.Linear;
 import io.finbert4j.core.nn.Mode;
+import io.finbert4j.core.nn.Workspaces;
 import io.finbert4j.weights.BertCheckpoint;
 import io.finbert4j.weights.BertConfig;
 import java.io.IOException;
@@ -26,7 +27,7 @@ public final class BertForSequenceClassification {
   Linear classifier; // [numLabels, H]
   private final double classifierDropout;
 
-  private record Cache(BertModel.Cache bert, INDArray pooled, INDArray dropMask) {}
+  private record Cache(BertModel.Cache bert, INDArray pooled, Dropout.Mask dropMask) {}
 
   private BertForSequenceClassification(BertConfig config, BertModel bert) {
     if (config.numLabels() < 1) {
@@ -114,15 +115,17 @@ public final class BertForSequenceClassification {
   /** Logits [B][numLabels]; training = dropout on, with masks drawn from {@code dropoutSeed}. No gradients. */
   public float[][] forwardLogits(int[][] inputIds, int[][] attentionMask, int[][] tokenTypeIds, boolean training,
       long dropoutSeed) {
-    Fwd<Cache> f = forward(inputIds, attentionMask, tokenTypeIds, training ? Mode.training(dropoutSeed) : Mode.EVAL);
-    return f.out().castTo(DataType.FLOAT).toFloatMatrix();
+    return Workspaces.run(Workspaces.INFERENCE, () -> {
+      Fwd<Cache> f = forward(inputIds, attentionMask, tokenTypeIds, training ? Mode.training(dropoutSeed) : Mode.EVAL);
+      return f.out().castTo(DataType.FLOAT).toFloatMatrix();
+    });
   }
 
   private Fwd<Cache> forward(int[][] ids, int[][] mask, int[][] types, Mode mode) {
     BertModel.Inputs in = bert.inputs(ids, mask, types);
     Fwd<BertModel.Cache> b = bert.forward(in, mode, true);
     INDArray pooled = b.out().dup();
-    INDArray dropMask = Dropout.applyInPlace(pooled, classifierDropout, mode);
+    Dropout.Mask dropMask = Dropout.applyInPlace(pooled, classifierDropout, mode);
     INDArray logits = classifier.forward(pooled);
     return new Fwd<>(logits, new Cache(b.cache(), pooled, dropMask));
   }
@@ -144,6 +147,13 @@ public final class BertForSequenceClassification {
   /** As {@link #forwardBackward} with the loss in double (for gradient checks in DOUBLE). */
   public double forwardBackwardDouble(int[][] inputIds, int[][] attentionMask, int[][] tokenTypeIds, int[] labels,
       float[] classWeights, boolean training, long dropoutSeed) {
+    return Workspaces.run(Workspaces.TRAINING,
+        () -> forwardBackwardInWorkspace(inputIds, attentionMask, tokenTypeIds, labels, classWeights, training,
+            dropoutSeed));
+  }
+
+  private double forwardBackwardInWorkspace(int[][] inputIds, int[][] attentionMask, int[][] tokenTypeIds,
+      int[] labels, float[] classWeights, boolean training, long dropoutSeed) {
     Fwd<Cache> f = forward(inputIds, attentionMask, tokenTypeIds,
         training ? Mode.training(dropoutSeed) : Mode.EVAL);
     INDArray logits = f.out();

@@ -7,6 +7,7 @@ import io.finbert4j.core.nn.BertPooler;
 import io.finbert4j.core.nn.Buf;
 import io.finbert4j.core.nn.Fwd;
 import io.finbert4j.core.nn.Mode;
+import io.finbert4j.core.nn.Workspaces;
 import io.finbert4j.weights.BertCheckpoint;
 import io.finbert4j.weights.BertConfig;
 import java.io.IOException;
@@ -180,6 +181,10 @@ public final class BertModel {
 
   /** Last hidden state [B][T][H] (new arrays). Thread-safe. */
   public float[][][] lastHiddenState(int[][] ids, int[][] mask, int[][] types) {
+    return Workspaces.run(Workspaces.INFERENCE, () -> lastHiddenStateInWorkspace(ids, mask, types));
+  }
+
+  private float[][][] lastHiddenStateInWorkspace(int[][] ids, int[][] mask, int[][] types) {
     Inputs in = inputs(ids, mask, types);
     INDArray h = forward(in, Mode.EVAL, false).out();
     int hs = config.hiddenSize();
@@ -195,6 +200,10 @@ public final class BertModel {
 
   /** Pooled output [B][H] (tanh(dense(h[:,0]))). Thread-safe; requires a pooler. */
   public float[][] pooledOutput(int[][] ids, int[][] mask, int[][] types) {
+    return Workspaces.run(Workspaces.INFERENCE, () -> pooledOutputInWorkspace(ids, mask, types));
+  }
+
+  private float[][] pooledOutputInWorkspace(int[][] ids, int[][] mask, int[][] types) {
     Inputs in = inputs(ids, mask, types);
     INDArray p = forward(in, Mode.EVAL, true).out();
     return p.castTo(DataType.FLOAT).toFloatMatrix();

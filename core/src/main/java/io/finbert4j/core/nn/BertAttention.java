@@ -25,7 +25,7 @@ public final class BertAttention {
   public INDArray backward(Cache c, INDArray dOut) {
     INDArray[] d = output.backward(c.output(), dOut);
     INDArray dX = self.backward(c.self(), d[0]);
-    dX.addi(d[1]);
+    Kernels.addInto(Buf.of(dX), Buf.of(d[1]), (int) dX.length());
     return dX;
   }
 }

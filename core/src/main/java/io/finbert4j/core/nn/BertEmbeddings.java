@@ -23,7 +23,7 @@ public final class BertEmbeddings {
   private final int vocab;
   private final double dropout;
 
-  public record Cache(int[][] ids, int[][] types, LayerNorm.Cache ln, INDArray dropMask) {}
+  public record Cache(int[][] ids, int[][] types, LayerNorm.Cache ln, Dropout.Mask dropMask) {}
 
   public BertEmbeddings(ParameterRegistry reg, BertConfig cfg) {
     String p = "bert.embeddings.";
@@ -74,7 +74,7 @@ public final class BertEmbeddings {
     }
     Fwd<LayerNorm.Cache> ln = LayerNorm.forward(sum);
     INDArray y = ln.out();
-    INDArray mask = Dropout.applyInPlace(y, dropout, mode);
+    Dropout.Mask mask = Dropout.applyInPlace(y, dropout, mode);
     return new Fwd<>(y, new Cache(ids, types, ln.cache(), mask));
   }
 

@@ -29,7 +29,7 @@ public final class BertLayer {
   public INDArray backward(Cache c, INDArray dOut) {
     INDArray[] d = output.backward(c.output(), dOut);
     INDArray dA = intermediate.backward(c.intermediate(), d[0]);
-    dA.addi(d[1]);
+    Kernels.addInto(Buf.of(dA), Buf.of(d[1]), (int) dA.length());
     return attention.backward(c.attention(), dA);
   }
 }

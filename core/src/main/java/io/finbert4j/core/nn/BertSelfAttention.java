@@ -21,7 +21,7 @@ public final class BertSelfAttention {
 
   /** x [B·T,H]; q, k, v, probs (after dropout: probsDrop) in head layout [B·NH, T, HS] / [B·NH, T, T]. */
   public record Cache(INDArray x, INDArray q, INDArray k, INDArray v, INDArray probs, INDArray probsDrop,
-      INDArray dropMask, int b, int t) {}
+      Dropout.Mask dropMask, int b, int t) {}
 
   public BertSelfAttention(ParameterRegistry reg, String prefix, BertConfig cfg, int layer) {
     int h = cfg.hiddenSize();
@@ -46,7 +46,7 @@ public final class BertSelfAttention {
     Nd4j.matmul(q, k, probs, false, true, false); // raw scores q·kᵀ
     Kernels.maskedSoftmaxInPlace(Buf.of(probs), maskAdd, b, nh, t, scale);
     INDArray probsDrop = probs;
-    INDArray mask = null;
+    Dropout.Mask mask = null;
     if (mode.training() && dropout > 0) {
       probsDrop = probs.dup();
       mask = Dropout.applyInPlace(probsDrop, dropout, mode);
@@ -75,8 +75,8 @@ public final class BertSelfAttention {
     Nd4j.matmul(dProbs, c.q(), dK, true, false, false); // dK = dSᵀ·q
     // reverse order of forward: value, key, query
     INDArray dX = value.backward(c.x(), fromHeads(dV, b, t));
-    dX.addi(key.backward(c.x(), fromHeads(dK, b, t)));
-    dX.addi(query.backward(c.x(), fromHeads(dQ, b, t)));
+    key.backwardAccumulate(c.x(), fromHeads(dK, b, t), dX);
+    query.backwardAccumulate(c.x(), fromHeads(dQ, b, t), dX);
     return dX;
   }
 

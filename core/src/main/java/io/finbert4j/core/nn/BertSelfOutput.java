@@ -13,7 +13,7 @@ public class BertSelfOutput {
   final LayerNorm LayerNorm;
   private final double dropout;
 
-  public record Cache(INDArray h, INDArray dropMask, LayerNorm.Cache ln) {}
+  public record Cache(INDArray h, Dropout.Mask dropMask, LayerNorm.Cache ln) {}
 
   public BertSelfOutput(ParameterRegistry reg, String prefix, BertConfig cfg, int in, int layer) {
     dense = new Linear(reg, prefix + ".dense", in, cfg.hiddenSize(), layer);
@@ -24,9 +24,8 @@ public class BertSelfOutput {
   /** h [B·T, in], residual [B·T, H] → new [B·T, H]. */
   public Fwd<Cache> forward(INDArray h, INDArray residual, Mode mode) {
     INDArray y = dense.forward(h);
-    INDArray mask = Dropout.applyInPlace(y, dropout, mode);
-    Kernels.addInto(Buf.of(y), Buf.of(residual), (int) y.length());
-    Fwd<LayerNorm.Cache> ln = LayerNorm.forward(y);
+    Dropout.Mask mask = Dropout.applyInPlace(y, dropout, mode);
+    Fwd<LayerNorm.Cache> ln = LayerNorm.forwardResidual(y, residual); // y += residual, then LayerNorm
     return new Fwd<>(ln.out(), new Cache(h, mask, ln.cache()));
   }
 

@@ -24,6 +24,14 @@ public abstract sealed class Buf permits Buf.F32, Buf.F64 {
     set(i, get(i) + v);
   }
 
+  /**
+   * The float storage for the vectorisable fast paths in {@link Kernels} (bulk absolute get/put into
+   * per-thread float[] scratch), or null for DOUBLE, whose kernels stay on the plain element path.
+   */
+  public FloatBuffer floats() {
+    return null;
+  }
+
   /** Wraps {@code a} (must be contiguous, C order, FLOAT or DOUBLE, not a view with an offset). */
   public static Buf of(INDArray a) {
     long n = a.length();
@@ -67,6 +75,11 @@ public abstract sealed class Buf permits Buf.F32, Buf.F64 {
     @Override
     public void set(int i, double v) {
       b.put(i, (float) v);
+    }
+
+    @Override
+    public FloatBuffer floats() {
+      return b;
     }
   }
 

@@ -1,5 +1,6 @@
 package io.finbert4j.core.nn;
 
+import java.nio.FloatBuffer;
 import org.apache.commons.math3.special.Erf;
 
 /**
@@ -13,11 +14,56 @@ public final class Kernels {
 
   private static final double INV_SQRT2 = 0.7071067811865476;
   private static final double INV_SQRT_2PI = 0.3989422804014327;
+  private static final float INV_SQRT2_F = (float) INV_SQRT2;
+  private static final float INV_SQRT_2PI_F = (float) INV_SQRT_2PI;
+
+  /*
+   * FLOAT fast paths: each kernel copies contiguous runs (a row, or CHUNK elements) from the native
+   * buffer into per-thread float[] scratch with one bulk absolute get, computes in plain float[]
+   * loops that C2 auto-vectorises, and writes back with one bulk put. The per-element virtual
+   * Buf.get/set with double conversion (kept for DOUBLE, i.e. gradient checks) cost ~10x more.
+   */
+
+  /** Elements per bulk transfer in the elementwise kernels: 32 KiB of floats, well inside L1/L2. */
+  private static final int CHUNK = 8192;
+
+  /** Scratch slots per thread; a kernel uses distinct slots for its operands and calls no other kernel. */
+  private static final int SLOTS = 4;
+
+  private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[SLOTS][0]);
+
+  /** Per-thread scratch array of at least n floats (contents undefined). */
+  static float[] scratch(int slot, int n) {
+    float[][] s = SCRATCH.get();
+    if (s[slot].length < n) {
+      s[slot] = new float[n];
+    }
+    return s[slot];
+  }
+
+  /** The float storage of every argument, or null when any of them is not FLOAT. */
+  private static boolean allFloat(Buf... bufs) {
+    for (Buf b : bufs) {
+      if (b.floats() == null) {
+        return false;
+      }
+    }
+    return true;
+  }
 
   // ---- bias -------------------------------------------------------------------------------------
 
   /** out[r, c] = bias[c] for every row: pre-fills a gemm output so the gemm adds into it (beta = 1). */
   public static void fillRows(Buf out, Buf bias, int rows, int cols) {
+    if (allFloat(out, bias)) {
+      FloatBuffer o = out.floats();
+      float[] row = scratch(0, cols);
+      bias.floats().get(0, row, 0, cols);
+      for (int r = 0; r < rows; r++) {
+        o.put(r * cols, row, 0, cols);
+      }
+      return;
+    }
     for (int r = 0; r < rows; r++) {
       int o = r * cols;
       for (int c = 0; c < cols; c++) {
@@ -29,6 +75,20 @@ public final class Kernels {
   /** dBias[c] += sum over rows of dOut[r, c]. */
   public static void addColumnSums(Buf dBias, Buf dOut, int rows, int cols) {
     double[] acc = new double[cols];
+    if (dOut.floats() != null) {
+      FloatBuffer d = dOut.floats();
+      float[] row = scratch(0, cols);
+      for (int r = 0; r < rows; r++) {
+        d.get(r * cols, row, 0, cols);
+        for (int c = 0; c < cols; c++) {
+          acc[c] += row[c];
+        }
+      }
+      for (int c = 0; c < cols; c++) {
+        dBias.add(c, acc[c]);
+      }
+      return;
+    }
     for (int r = 0; r < rows; r++) {
       int o = r * cols;
       for (int c = 0; c < cols; c++) {
@@ -48,6 +108,10 @@ public final class Kernels {
    */
   public static void layerNormForward(
       Buf x, Buf gamma, Buf beta, Buf y, double[] mean, double[] rstd, int rows, int cols, double eps) {
+    if (allFloat(x, gamma, beta, y)) {
+      addLayerNormForwardF(x.floats(), null, gamma.floats(), beta.floats(), y.floats(), mean, rstd, rows, cols, eps);
+      return;
+    }
     for (int r = 0; r < rows; r++) {
       int o = r * cols;
       double m = 0;
@@ -71,6 +135,60 @@ public final class Kernels {
   }
 
   /**
+   * Residual + LayerNorm in one pass (post-LN): x += residual (x keeps the sum, which backward needs),
+   * then y = LayerNorm(x) as {@link #layerNormForward}.
+   */
+  public static void addLayerNormForward(Buf x, Buf residual, Buf gamma, Buf beta, Buf y, double[] mean,
+      double[] rstd, int rows, int cols, double eps) {
+    if (allFloat(x, residual, gamma, beta, y)) {
+      addLayerNormForwardF(x.floats(), residual.floats(), gamma.floats(), beta.floats(), y.floats(), mean, rstd,
+          rows, cols, eps);
+      return;
+    }
+    addInto(x, residual, rows * cols);
+    layerNormForward(x, gamma, beta, y, mean, rstd, rows, cols, eps);
+  }
+
+  /** Float path of the two LayerNorm forwards; residual may be null. Statistics accumulate in double. */
+  private static void addLayerNormForwardF(FloatBuffer x, FloatBuffer residual, FloatBuffer gamma,
+      FloatBuffer beta, FloatBuffer y, double[] mean, double[] rstd, int rows, int cols, double eps) {
+    float[] xr = scratch(0, cols);
+    float[] rr = scratch(1, cols);
+    float[] g = scratch(2, cols);
+    float[] bt = scratch(3, cols);
+    gamma.get(0, g, 0, cols);
+    beta.get(0, bt, 0, cols);
+    for (int r = 0; r < rows; r++) {
+      int o = r * cols;
+      x.get(o, xr, 0, cols);
+      if (residual != null) {
+        residual.get(o, rr, 0, cols);
+        for (int c = 0; c < cols; c++) {
+          xr[c] += rr[c];
+        }
+        x.put(o, xr, 0, cols);
+      }
+      float sum = 0;
+      for (int c = 0; c < cols; c++) {
+        sum += xr[c];
+      }
+      float m = sum / cols;
+      float var = 0;
+      for (int c = 0; c < cols; c++) {
+        float d = xr[c] - m;
+        var += d * d;
+      }
+      float s = (float) (1.0 / Math.sqrt((double) var / cols + eps));
+      mean[r] = m;
+      rstd[r] = s;
+      for (int c = 0; c < cols; c++) {
+        rr[c] = (xr[c] - m) * s * g[c] + bt[c];
+      }
+      y.put(o, rr, 0, cols);
+    }
+  }
+
+  /**
    * Backward of {@link #layerNormForward}: writes dX (overwrites), accumulates dGamma and dBeta.
    * dX may alias nothing else.
    */
@@ -79,6 +197,14 @@ public final class Kernels {
       int rows, int cols) {
     double[] dg = new double[cols];
     double[] db = new double[cols];
+    if (allFloat(dY, x, gamma, dX)) {
+      layerNormBackwardF(dY.floats(), x.floats(), gamma.floats(), mean, rstd, dX.floats(), dg, db, rows, cols);
+      for (int c = 0; c < cols; c++) {
+        dGamma.add(c, dg[c]);
+        dBeta.add(c, db[c]);
+      }
+      return;
+    }
     for (int r = 0; r < rows; r++) {
       int o = r * cols;
       double m = mean[r];
@@ -108,8 +234,60 @@ public final class Kernels {
     }
   }
 
+  private static void layerNormBackwardF(FloatBuffer dY, FloatBuffer x, FloatBuffer gamma, double[] mean,
+      double[] rstd, FloatBuffer dX, double[] dg, double[] db, int rows, int cols) {
+    float[] dyr = scratch(0, cols);
+    float[] xh = scratch(1, cols);
+    float[] g = scratch(2, cols);
+    float[] dn = scratch(3, cols);
+    gamma.get(0, g, 0, cols);
+    for (int r = 0; r < rows; r++) {
+      int o = r * cols;
+      float m = (float) mean[r];
+      float s = (float) rstd[r];
+      dY.get(o, dyr, 0, cols);
+      x.get(o, xh, 0, cols);
+      float sumDn = 0;
+      float sumDnXhat = 0;
+      for (int c = 0; c < cols; c++) {
+        float xhat = (xh[c] - m) * s;
+        xh[c] = xhat;
+        float d = dyr[c] * g[c];
+        dn[c] = d;
+        sumDn += d;
+        sumDnXhat += d * xhat;
+      }
+      for (int c = 0; c < cols; c++) {
+        dg[c] += dyr[c] * xh[c];
+        db[c] += dyr[c];
+      }
+      sumDn /= cols;
+      sumDnXhat /= cols;
+      for (int c = 0; c < cols; c++) {
+        dn[c] = (dn[c] - sumDn - xh[c] * sumDnXhat) * s;
+      }
+      dX.put(o, dn, 0, cols);
+    }
+  }
+
   /** a[i] += b[i]. */
   public static void addInto(Buf a, Buf b, int n) {
+    if (allFloat(a, b)) {
+      FloatBuffer fa = a.floats();
+      FloatBuffer fb = b.floats();
+      float[] x = scratch(0, CHUNK);
+      float[] y = scratch(1, CHUNK);
+      for (int off = 0; off < n; off += CHUNK) {
+        int len = Math.min(CHUNK, n - off);
+        fa.get(off, x, 0, len);
+        fb.get(off, y, 0, len);
+        for (int i = 0; i < len; i++) {
+          x[i] += y[i];
+        }
+        fa.put(off, x, 0, len);
+      }
+      return;
+    }
     for (int i = 0; i < n; i++) {
       a.set(i, a.get(i) + b.get(i));
     }
@@ -134,8 +312,59 @@ public final class Kernels {
     return x >= 0 ? y : -y;
   }
 
+  // Float erf: the minimax rational approximation Eigen and XNNPACK use (odd polynomial over even
+  // polynomial in x², argument clamped to [-4, 4] where erf is 1 to float precision). No exp, no
+  // branch, so the loops vectorise. Max |error| vs commons-math3 Erf.erf checked in KernelsTest.
+  private static final float ERF_CLAMP = 4f;
+  private static final float ERF_A1 = -1.60960333262415e-02f;
+  private static final float ERF_A3 = -2.95459980854025e-03f;
+  private static final float ERF_A5 = -7.34990630326855e-04f;
+  private static final float ERF_A7 = -5.69250639462346e-05f;
+  private static final float ERF_A9 = -2.10102402082508e-06f;
+  private static final float ERF_A11 = 2.77068142495902e-08f;
+  private static final float ERF_A13 = -2.72614225801306e-10f;
+  private static final float ERF_B0 = -1.42647390514189e-02f;
+  private static final float ERF_B2 = -7.37332916720468e-03f;
+  private static final float ERF_B4 = -1.68282697438203e-03f;
+  private static final float ERF_B6 = -2.13374055278905e-04f;
+  private static final float ERF_B8 = -1.45660718464996e-05f;
+
+  /** Fast float erf (see the constants above). */
+  static float erfFloat(float x) {
+    float a = Math.max(-ERF_CLAMP, Math.min(ERF_CLAMP, x));
+    float x2 = a * a;
+    float p = x2 * ERF_A13 + ERF_A11;
+    p = p * x2 + ERF_A9;
+    p = p * x2 + ERF_A7;
+    p = p * x2 + ERF_A5;
+    p = p * x2 + ERF_A3;
+    p = p * x2 + ERF_A1;
+    p = p * a;
+    float q = x2 * ERF_B8 + ERF_B6;
+    q = q * x2 + ERF_B4;
+    q = q * x2 + ERF_B2;
+    q = q * x2 + ERF_B0;
+    return p / q;
+  }
+
   /** y = 0.5·x·(1 + erf(x/√2)); pre-activations x are kept by the caller for backward. */
   public static void geluForward(Buf x, Buf y, int n, boolean exact) {
+    if (!exact && allFloat(x, y)) {
+      FloatBuffer fx = x.floats();
+      FloatBuffer fy = y.floats();
+      float[] a = scratch(0, CHUNK);
+      float[] o = scratch(1, CHUNK);
+      for (int off = 0; off < n; off += CHUNK) {
+        int len = Math.min(CHUNK, n - off);
+        fx.get(off, a, 0, len);
+        for (int i = 0; i < len; i++) {
+          float v = a[i];
+          o[i] = 0.5f * v * (1f + erfFloat(v * INV_SQRT2_F));
+        }
+        fy.put(off, o, 0, len);
+      }
+      return;
+    }
     for (int i = 0; i < n; i++) {
       double v = x.get(i);
       y.set(i, 0.5 * v * (1.0 + erf(v * INV_SQRT2, exact)));
@@ -144,12 +373,88 @@ public final class Kernels {
 
   /** dX = dY · (Φ(x) + x·φ(x)). dX may alias dY. */
   public static void geluBackward(Buf dY, Buf x, Buf dX, int n, boolean exact) {
+    if (!exact && allFloat(dY, x, dX)) {
+      FloatBuffer fdy = dY.floats();
+      FloatBuffer fx = x.floats();
+      FloatBuffer fdx = dX.floats();
+      float[] a = scratch(0, CHUNK);
+      float[] d = scratch(1, CHUNK);
+      float[] c = scratch(2, CHUNK);
+      for (int off = 0; off < n; off += CHUNK) {
+        int len = Math.min(CHUNK, n - off);
+        fx.get(off, a, 0, len);
+        fdy.get(off, d, 0, len);
+        // two passes: C2 vectorises each, but not the fused body (measured ~10x slower)
+        for (int i = 0; i < len; i++) {
+          c[i] = 0.5f * (1f + erfFloat(a[i] * INV_SQRT2_F)); // Φ(x)
+        }
+        for (int i = 0; i < len; i++) {
+          float v = a[i];
+          d[i] *= c[i] + v * INV_SQRT_2PI_F * expNegSmall(-0.5f * v * v); // Φ(x) + x·φ(x)
+        }
+        fdx.put(off, d, 0, len);
+      }
+      return;
+    }
     for (int i = 0; i < n; i++) {
       double v = x.get(i);
       double cdf = 0.5 * (1.0 + erf(v * INV_SQRT2, exact));
       double pdf = INV_SQRT_2PI * Math.exp(-0.5 * v * v);
       dX.set(i, dY.get(i) * (cdf + v * pdf));
     }
+  }
+
+  // Float exp for x <= 0 (Gaussian density, softmax): x = k·ln2 + r with |r| <= ln2/2, e^r by a
+  // degree-6 Taylor polynomial (relative error < 2e-7 over that range), 2^k built in the exponent
+  // bits. Arguments below EXP_MIN (where e^x < 1e-38, i.e. float underflow) give 0.
+  private static final float LOG2E = 1.44269504088896341f;
+  private static final float LN2_HI = 0.693359375f;
+  private static final float LN2_LO = -2.12194440e-4f;
+  private static final float EXP_MIN = -87.0f;
+
+  /** e^x for x <= 0 in float, vectorisable (no branches, no calls). */
+  static float expFloat(float x) {
+    float xc = Math.max(x, EXP_MIN);
+    // round to nearest for xc <= 0: the int cast truncates toward zero, i.e. rounds (z − ½) up
+    int ki = (int) (xc * LOG2E - 0.5f);
+    float k = ki;
+    float r = xc - k * LN2_HI - k * LN2_LO;
+    float p = 1.0f / 720;
+    p = p * r + 1.0f / 120;
+    p = p * r + 1.0f / 24;
+    p = p * r + 1.0f / 6;
+    p = p * r + 0.5f;
+    p = p * r + 1f;
+    p = p * r + 1f;
+    float pow2k = Float.intBitsToFloat((ki + 127) << 23);
+    float e = p * pow2k;
+    return x < EXP_MIN ? 0f : e;
+  }
+
+  // Gaussian density for the GELU backward: e^y for y = −x²/2 clamped to [GAUSS_EXP_MIN, 0]. e^y =
+  // (e^(y/64))^64: a degree-6 Taylor polynomial on y/64 ∈ [−0.28, 0], squared six times. Only
+  // multiply-adds, so the loop vectorises (expFloat's int/bit conversions don't in C2 on JDK 17).
+  // Relative error <= 1e-5 at the clamp, where x·φ(x) < 4e-8; absolute error of GELU' < 1e-6.
+  private static final float GAUSS_EXP_MIN = -18f;
+  private static final float GAUSS_EXP_SCALE = 1f / 64;
+
+  /** e^y for y in [GAUSS_EXP_MIN, 0] (smaller y clamps), vectorisable. */
+  static float expNegSmall(float y) {
+    float z = Math.max(y, GAUSS_EXP_MIN) * GAUSS_EXP_SCALE;
+    float p = 1.0f / 720;
+    p = p * z + 1.0f / 120;
+    p = p * z + 1.0f / 24;
+    p = p * z + 1.0f / 6;
+    p = p * z + 0.5f;
+    p = p * z + 1f;
+    p = p * z + 1f;
+    p *= p; // ^2
+    p *= p; // ^4
+    p *= p; // ^8
+    p *= p; // ^16
+    p *= p; // ^32
+    p *= p; // ^64
+    return p;
   }
 
   // ---- tanh (pooler) -----------------------------------------------------------------------------
@@ -184,6 +489,22 @@ public final class Kernels {
    */
   public static void splitHeads(Buf src, Buf dst, int b, int t, int nh, int hs) {
     int h = nh * hs;
+    if (allFloat(src, dst)) {
+      int n = b * t * h;
+      float[] s = scratch(0, n);
+      float[] d = scratch(1, n);
+      src.floats().get(0, s, 0, n);
+      for (int bi = 0; bi < b; bi++) {
+        for (int ti = 0; ti < t; ti++) {
+          int so = (bi * t + ti) * h;
+          for (int hi = 0; hi < nh; hi++) {
+            System.arraycopy(s, so + hi * hs, d, ((bi * nh + hi) * t + ti) * hs, hs);
+          }
+        }
+      }
+      dst.floats().put(0, d, 0, n);
+      return;
+    }
     for (int bi = 0; bi < b; bi++) {
       for (int ti = 0; ti < t; ti++) {
         int so = (bi * t + ti) * h;
@@ -201,6 +522,22 @@ public final class Kernels {
   /** Inverse of {@link #splitHeads}: [B·NH, T, HS] → [B·T, H]. */
   public static void mergeHeads(Buf src, Buf dst, int b, int t, int nh, int hs) {
     int h = nh * hs;
+    if (allFloat(src, dst)) {
+      int n = b * t * h;
+      float[] s = scratch(0, n);
+      float[] d = scratch(1, n);
+      src.floats().get(0, s, 0, n);
+      for (int bi = 0; bi < b; bi++) {
+        for (int ti = 0; ti < t; ti++) {
+          int d0 = (bi * t + ti) * h;
+          for (int hi = 0; hi < nh; hi++) {
+            System.arraycopy(s, ((bi * nh + hi) * t + ti) * hs, d, d0 + hi * hs, hs);
+          }
+        }
+      }
+      dst.floats().put(0, d, 0, n);
+      return;
+    }
     for (int bi = 0; bi < b; bi++) {
       for (int ti = 0; ti < t; ti++) {
         int d0 = (bi * t + ti) * h;
@@ -220,6 +557,42 @@ public final class Kernels {
    * 0 for real keys and the dtype's most negative value for padding (as HF does).
    */
   public static void maskedSoftmaxInPlace(Buf s, double[][] maskAdd, int b, int nh, int t, double scale) {
+    if (s.floats() != null) {
+      FloatBuffer fs = s.floats();
+      float sc = (float) scale;
+      int block = nh * t * t; // one batch row's scores [NH, T, T]
+      float[] a = scratch(0, block);
+      float[] m = scratch(1, t);
+      for (int bi = 0; bi < b; bi++) {
+        // additive mask as HF: 0 or the float minimum (scale·s + min rounds to min; an add, not a
+        // select, so the loop vectorises — C2 on JDK 17 does not vectorise conditional moves)
+        for (int k = 0; k < t; k++) {
+          m[k] = (float) maskAdd[bi][k];
+        }
+        fs.get(bi * block, a, 0, block);
+        for (int o = 0; o < block; o += t) {
+          for (int k = 0; k < t; k++) {
+            a[o + k] = a[o + k] * sc + m[k];
+          }
+          float max = Float.NEGATIVE_INFINITY;
+          for (int k = 0; k < t; k++) {
+            max = Math.max(max, a[o + k]);
+          }
+          float sum = 0;
+          for (int k = 0; k < t; k++) { // scalar either way (expFloat's bit tricks), so sum here too
+            float e = expFloat(a[o + k] - max);
+            a[o + k] = e;
+            sum += e;
+          }
+          float inv = 1f / sum;
+          for (int k = 0; k < t; k++) {
+            a[o + k] *= inv;
+          }
+        }
+        fs.put(bi * block, a, 0, block);
+      }
+      return;
+    }
     for (int bi = 0; bi < b; bi++) {
       double[] madd = maskAdd[bi];
       for (int hi = 0; hi < nh; hi++) {
@@ -253,6 +626,31 @@ public final class Kernels {
    * dS = scale · p ⊙ (dP − Σ_k dP·p). The mask is a constant and gets no gradient.
    */
   public static void softmaxBackwardInPlace(Buf dP, Buf p, int rows, int t, double scale) {
+    if (allFloat(dP, p)) {
+      FloatBuffer fd = dP.floats();
+      FloatBuffer fp = p.floats();
+      float sc = (float) scale;
+      int rowsPerChunk = Math.max(1, CHUNK / t);
+      float[] d = scratch(0, rowsPerChunk * t);
+      float[] pa = scratch(1, rowsPerChunk * t);
+      for (int r0 = 0; r0 < rows; r0 += rowsPerChunk) {
+        int nr = Math.min(rowsPerChunk, rows - r0);
+        int len = nr * t;
+        fd.get(r0 * t, d, 0, len);
+        fp.get(r0 * t, pa, 0, len);
+        for (int o = 0; o < len; o += t) {
+          float dot = 0;
+          for (int k = 0; k < t; k++) {
+            dot += d[o + k] * pa[o + k];
+          }
+          for (int k = 0; k < t; k++) {
+            d[o + k] = sc * pa[o + k] * (d[o + k] - dot);
+          }
+        }
+        fd.put(r0 * t, d, 0, len);
+      }
+      return;
+    }
     for (int r = 0; r < rows; r++) {
       int o = r * t;
       double dot = 0;

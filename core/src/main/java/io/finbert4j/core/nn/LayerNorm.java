@@ -34,6 +34,22 @@ public final class LayerNorm {
     return new Fwd<>(y, new Cache(x, mean, rstd));
   }
 
+  /**
+   * Post-LN residual in one pass: x += residual (x then holds the sum, which the cache keeps), returns
+   * new LayerNorm(x).
+   */
+  public Fwd<Cache> forwardResidual(INDArray x, INDArray residual) {
+    Shapes.check("LayerNorm(" + weight.name() + ")", x, -1, h);
+    Shapes.check("LayerNorm(" + weight.name() + ") residual", residual, x.size(0), h);
+    int m = (int) x.size(0);
+    INDArray y = Nd4j.createUninitialized(x.dataType(), m, h);
+    double[] mean = new double[m];
+    double[] rstd = new double[m];
+    Kernels.addLayerNormForward(Buf.of(x), Buf.of(residual), Buf.of(weight.value()), Buf.of(bias.value()), Buf.of(y),
+        mean, rstd, m, h, eps);
+    return new Fwd<>(y, new Cache(x, mean, rstd));
+  }
+
   /** Returns new dX; accumulates dGamma, dBeta. */
   public INDArray backward(Cache c, INDArray dY) {
     int m = (int) dY.size(0);

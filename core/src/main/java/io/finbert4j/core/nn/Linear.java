@@ -46,6 +46,18 @@ public final class Linear {
     return dX;
   }
 
+  /** As {@link #backward} but adds dX into {@code dXAcc} [M, in] (gemm beta = 1) instead of returning new. */
+  public void backwardAccumulate(INDArray x, INDArray dY, INDArray dXAcc) {
+    int m = (int) x.size(0);
+    if (weight.trainable()) {
+      Nd4j.gemm(dY, x, weight.grad(), true, false, 1.0, 1.0);
+    }
+    if (bias.trainable()) {
+      Kernels.addColumnSums(Buf.of(bias.grad()), Buf.of(dY), m, out);
+    }
+    Nd4j.gemm(dY, weight.value(), dXAcc, false, false, 1.0, 1.0);
+  }
+
   public Parameter weight() {
     return weight;
   }
