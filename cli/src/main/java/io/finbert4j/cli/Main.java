@@ -23,6 +23,7 @@ public final class Main implements Runnable {
       List.of(
           // subcommands:
           AnalyzeCommand.class,
+          BenchCommand.class,
           QuickstartCommand.class,
           InfoCommand.class,
           PredictCommand.class,

@@ -1,0 +1,183 @@
+package io.finbert4j.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.finbert4j.core.BertForSequenceClassification;
+import io.finbert4j.core.BertModel;
+import io.finbert4j.weights.BertCheckpoint;
+import io.finbert4j.weights.BertConfig;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Quick user-facing speed check: forward passes over random token ids of exactly T tokens (mask all ones)
+ * on a model directory, with the machine's sgemm rate measured in the same run so the figure can be read as a
+ * fraction of the peak. The JMH benchmarks in the benchmarks module are the careful version.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Measure inference speed on random token ids: sequences/s, tokens/s, GFLOP/s and the fraction of",
+      "this machine's sgemm peak (measured in the same run at the model's largest product shape).",
+      "Works on a plain encoder directory (e.g. imported MiniLM) and on a classifier."
+    },
+    footer = {
+      "%nExamples:",
+      "  finbert import-onnx --minilm --out models/minilm && finbert bench --model models/minilm",
+      "  finbert bench --model models/finbert --batch-size 1 --length 16 --seconds 5",
+      "  finbert bench --model models/finbert --json | tail -1"
+    })
+public final class BenchCommand implements Callable<Integer> {
+  @Mixin VerboseOption verbose;
+
+  @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model directory.")
+  Path model;
+
+  @Option(names = "--batch-size", defaultValue = "32", description = "Sequences per forward pass (default ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--length", defaultValue = "48", description = "Tokens per sequence (default ${DEFAULT-VALUE}).")
+  int length;
+
+  @Option(names = "--seconds", defaultValue = "10", description = "Measurement time (default ${DEFAULT-VALUE}).")
+  double seconds;
+
+  @Option(names = "--warmup", defaultValue = "3", description = "Untimed warm-up passes (default ${DEFAULT-VALUE}).")
+  int warmup;
+
+  @Option(names = "--seed", defaultValue = "1", description = "Seed for the random token ids (default ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--json", description = "End with one JSON line of the figures.")
+  boolean json;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    if (batchSize < 1 || length < 2 || !(seconds > 0) || warmup < 0) {
+      throw new CliErrors.UserException("need --batch-size >= 1, --length >= 2, --seconds > 0, --warmup >= 0");
+    }
+    BertConfig cfg;
+    boolean classifier;
+    try (BertCheckpoint ckpt = BertCheckpoint.open(model)) {
+      cfg = ckpt.config();
+      classifier = ckpt.hasClassifier() && ckpt.hasPooler();
+    }
+    if (length > cfg.maxPositionEmbeddings()) {
+      throw new CliErrors.UserException("--length " + length + " exceeds max_position_embeddings "
+          + cfg.maxPositionEmbeddings());
+    }
+    BertForSequenceClassification cls = classifier ? BertForSequenceClassification.load(model) : null;
+    BertModel enc = classifier ? null : BertModel.load(model);
+
+    int[][] ids = new int[batchSize][length];
+    int[][] mask = new int[batchSize][length];
+    int[][] types = new int[batchSize][length];
+    SplittableRandom rng = new SplittableRandom(seed);
+    int low = Math.min(FIRST_ORDINARY_ID, cfg.vocabSize() - 1);
+    for (int i = 0; i < batchSize; i++) {
+      for (int j = 0; j < length; j++) {
+        ids[i][j] = low + rng.nextInt(cfg.vocabSize() - low);
+        mask[i][j] = 1;
+      }
+    }
+    Runnable pass = classifier
+        ? () -> cls.predictLogits(ids, mask, types)
+        : () -> enc.lastHiddenState(ids, mask, types);
+
+    for (int i = 0; i < warmup; i++) {
+      pass.run();
+    }
+    long budget = (long) (seconds * 1e9);
+    long[] times = new long[1024];
+    int n = 0;
+    long start = System.nanoTime();
+    while (n < times.length && (n == 0 || System.nanoTime() - start < budget)) {
+      long t0 = System.nanoTime();
+      pass.run();
+      times[n++] = System.nanoTime() - t0;
+    }
+    long total = 0;
+    for (int i = 0; i < n; i++) {
+      total += times[i];
+    }
+    long[] sorted = Arrays.copyOf(times, n);
+    Arrays.sort(sorted);
+    double meanS = total / 1e9 / n;
+    double flops = forwardFlops(cfg, batchSize, length, classifier);
+    double gflops = flops / meanS / 1e9;
+    double peak = sgemmPeak((long) batchSize * length, cfg.hiddenSize(), cfg.intermediateSize());
+
+    PrintWriter out = spec.commandLine().getOut();
+    out.printf(Locale.ROOT, "model %s (%s, %d layers, hidden %d), batch %d x %d tokens, %d passes%n", model,
+        classifier ? "classifier" : "encoder", cfg.numHiddenLayers(), cfg.hiddenSize(), batchSize, length, n);
+    out.printf(Locale.ROOT, "latency p50 %.2f ms, p99 %.2f ms, mean %.2f ms%n", sorted[n / 2] / 1e6,
+        sorted[Math.min(n - 1, (int) Math.ceil(n * 0.99) - 1)] / 1e6, meanS * 1e3);
+    out.printf(Locale.ROOT, "%.1f sequences/s, %.0f tokens/s, %.1f GFLOP/s = %.0f%% of sgemm peak %.1f GFLOP/s "
+        + "(measured at %dx%dx%d)%n", batchSize / meanS, batchSize * length / meanS, gflops, 100 * gflops / peak,
+        peak, (long) batchSize * length, cfg.hiddenSize(), cfg.intermediateSize());
+    if (json) {
+      ObjectNode o = new ObjectMapper().createObjectNode();
+      o.put("batch_size", batchSize);
+      o.put("length", length);
+      o.put("passes", n);
+      o.put("latency_p50_ms", sorted[n / 2] / 1e6);
+      o.put("latency_mean_ms", meanS * 1e3);
+      o.put("sequences_per_second", batchSize / meanS);
+      o.put("tokens_per_second", batchSize * length / meanS);
+      o.put("gflops", gflops);
+      o.put("peak_gflops", peak);
+      o.put("peak_fraction", gflops / peak);
+      out.println(o.toString());
+    }
+    out.flush();
+    return 0;
+  }
+
+  /** First id after bert-base-uncased's [unused] and special tokens, so random ids are ordinary word pieces. */
+  static final int FIRST_ORDINARY_ID = 1000;
+
+  /**
+   * Forward multiply-adds ×2: per layer the four H×H projections and the two H×I ones on B·T rows, plus the
+   * attention products (q·kᵀ and p·v: 2·B·T²·H each); pooler and classifier on B rows.
+   */
+  static double forwardFlops(BertConfig c, int b, int t, boolean classifier) {
+    double bt = (double) b * t;
+    double h = c.hiddenSize();
+    double perLayer = 2 * bt * (4 * h * h + 2 * h * c.intermediateSize()) + 2 * 2 * (double) b * t * t * h;
+    double head = classifier ? 2.0 * b * h * h + 2.0 * b * h * c.numLabels() : 0;
+    return c.numHiddenLayers() * perLayer + head;
+  }
+
+  /** sgemm GFLOP/s of Nd4j.gemm into a preallocated output at [m, k] × [n, k]ᵀ (best of a few runs). */
+  static double sgemmPeak(long m, int k, int n) {
+    INDArray a = Nd4j.rand(DataType.FLOAT, m, k);
+    INDArray b = Nd4j.rand(DataType.FLOAT, n, k);
+    INDArray c = Nd4j.create(DataType.FLOAT, m, n);
+    int reps = (int) Math.max(3, Math.min(50, 2e10 / (2.0 * m * k * n)));
+    double best = 0;
+    for (int round = 0; round < 3; round++) {
+      Nd4j.gemm(a, b, c, false, true, 1.0, 0.0);
+      long t0 = System.nanoTime();
+      for (int i = 0; i < reps; i++) {
+        Nd4j.gemm(a, b, c, false, true, 1.0, 0.0);
+      }
+      double s = (System.nanoTime() - t0) / 1e9 / reps;
+      best = Math.max(best, 2.0 * m * k * n / s / 1e9);
+    }
+    return best;
+  }
+}
