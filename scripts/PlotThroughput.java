@@ -37,9 +37,16 @@ public final class PlotThroughput {
 
   record Point(String series, String shape, int batch, int tokens, double seqPerSec) {}
 
+  /** Set by a trailing {@code --ops-are-sequences}: JMH scores already count sequences, not calls. */
+  static boolean opsAreSequences;
+
   public static void main(String[] args) throws IOException {
+    if (args.length > 0 && args[args.length - 1].equals("--ops-are-sequences")) {
+      opsAreSequences = true;
+      args = java.util.Arrays.copyOf(args, args.length - 1);
+    }
     if (args.length < 2) {
-      throw new IllegalArgumentException("usage: java scripts/PlotThroughput.java results.json out.png [title]");
+      throw new IllegalArgumentException("usage: java scripts/PlotThroughput.java results.json out.png [title] [--ops-are-sequences]");
     }
     System.setProperty("java.awt.headless", "true");
     Object json = new Json(Files.readString(Path.of(args[0]))).value();
@@ -81,6 +88,13 @@ public final class PlotThroughput {
       batch = Integer.parseInt((String) params.get("batch"));
       tokens = Integer.parseInt((String) (params.get("tokens") != null ? params.get("tokens") : params.get("seqLen")));
       shape = batch + "x" + tokens;
+    } else if (method.matches(".*_b\\d+_t\\d+")) { // shape in the method name, e.g. finbert4j_b32_t48
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("(.*)_b(\\d+)_t(\\d+)").matcher(method);
+      m.matches();
+      batch = Integer.parseInt(m.group(2));
+      tokens = Integer.parseInt(m.group(3));
+      shape = batch + "x" + tokens;
+      method = m.group(1);
     } else {
       return null;
     }
@@ -109,12 +123,14 @@ public final class PlotThroughput {
       case "min" -> 1.0 / 60;
       default -> throw new IllegalArgumentException("unknown JMH unit " + unit);
     };
+    // Benchmarks that declare @OperationsPerInvocation(batch) (InferenceBenchmark) already count sequences.
+    int perCall = opsAreSequences ? 1 : batch;
     double seqPerSec;
     if (mode.equals("thrpt")) {
-      seqPerSec = score * perSecond * batch; // unit ops/<t>
+      seqPerSec = score * perSecond * perCall; // unit ops/<t>
     } else {
       double secondsPerCall = score / perSecond; // unit <t>/op
-      seqPerSec = batch / secondsPerCall;
+      seqPerSec = perCall / secondsPerCall;
     }
     String series = method + (rest.isEmpty() ? "" : " " + rest.values());
     return new Point(series, shape, batch, tokens, seqPerSec);
