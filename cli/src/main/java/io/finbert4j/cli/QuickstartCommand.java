@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Offline demo of the whole pipeline: import the bundled all-MiniLM-L6-v2 encoder, fine-tune a 3-label",
-      "financial-sentiment head on 360 demo sentences, cache the model, and analyze example headlines.",
+      "financial-sentiment head on 378 demo sentences, cache the model, and analyze example headlines.",
       "The demo model is NOT FinBERT; for FinBERT run `finbert analyze` (downloads ProsusAI/finbert) or",
       "pass --model DIR with a local copy."
     },
@@ -84,7 +84,7 @@ public final class QuickstartCommand implements Callable<Integer> {
     Path root = cache != null ? cache : defaultCache();
     Path modelDir = root.resolve("quickstart-model");
     err.println("finbert quickstart — offline demo. This demo model is NOT FinBERT: it is all-MiniLM-L6-v2");
-    err.println("fine-tuned here on 360 hand-written demo sentences. For FinBERT use `finbert analyze`.");
+    err.println("fine-tuned here on 378 hand-written demo sentences. For FinBERT use `finbert analyze`.");
     err.flush();
     if (retrain || !Files.isRegularFile(modelDir.resolve("model.safetensors"))) {
       train(root, modelDir, err);

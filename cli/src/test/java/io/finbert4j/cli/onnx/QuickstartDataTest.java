@@ -31,7 +31,7 @@ class QuickstartDataTest {
   void trainingAndEvalSetsAreBalancedAndDisjoint() throws IOException {
     List<Row> train = read("financial-sentiment-demo.csv");
     List<Row> eval = read("financial-sentiment-demo-eval.csv");
-    assertEquals(Map.of("negative", 120, "neutral", 120, "positive", 120), counts(train));
+    assertEquals(Map.of("negative", 126, "neutral", 126, "positive", 126), counts(train));
     assertEquals(Map.of("negative", 20, "neutral", 20, "positive", 20), counts(eval));
     Set<String> seen = new HashSet<>();
     for (Row r : train) {
