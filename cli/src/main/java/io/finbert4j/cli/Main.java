@@ -24,16 +24,16 @@ public final class Main implements Runnable {
           // subcommands:
           AnalyzeCommand.class,
           BenchCommand.class,
-          QuickstartCommand.class,
-          InfoCommand.class,
-          PredictCommand.class,
+          ConvertCommand.class,
           EvaluateCommand.class,
           FinetuneCommand.class,
           GradientsCommand.class,
+          ImportOnnxCommand.class,
+          InfoCommand.class,
           InitCommand.class,
-          ConvertCommand.class,
-          TokenizeCommand.class,
-          ImportOnnxCommand.class
+          PredictCommand.class,
+          QuickstartCommand.class,
+          TokenizeCommand.class
           );
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
