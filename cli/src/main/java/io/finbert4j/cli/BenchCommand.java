@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.finbert4j.core.BertForSequenceClassification;
 import io.finbert4j.core.BertModel;
+import io.finbert4j.core.quant.Precision;
 import io.finbert4j.weights.BertCheckpoint;
 import io.finbert4j.weights.BertConfig;
 import java.io.PrintWriter;
@@ -60,6 +61,14 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", description = "Seed for the random token ids (default ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(
+      names = "--precision",
+      paramLabel = "float32|int8",
+      defaultValue = "float32",
+      description = "Precision of the encoder's dense projections (default ${DEFAULT-VALUE}); int8 needs the oneDNN "
+          + "natives (FINBERT_NATIVES=onednn) and AVX-512 VNNI, else float32 runs with a notice on stderr.")
+  String precision;
+
   @Option(names = "--json", description = "End with one JSON line of the figures.")
   boolean json;
 
@@ -80,8 +89,16 @@ public final class BenchCommand implements Callable<Integer> {
       throw new CliErrors.UserException("--length " + length + " exceeds max_position_embeddings "
           + cfg.maxPositionEmbeddings());
     }
-    BertForSequenceClassification cls = classifier ? BertForSequenceClassification.load(model) : null;
-    BertModel enc = classifier ? null : BertModel.load(model);
+    Precision requested = PredictCommand.parsePrecision(precision);
+    BertForSequenceClassification cls =
+        classifier ? BertForSequenceClassification.load(model).withPrecision(requested) : null;
+    BertModel enc = classifier ? null : BertModel.load(model).withPrecision(requested);
+    Precision effective = classifier ? cls.effectivePrecision() : enc.effectivePrecision();
+    String notice = classifier ? cls.precisionNotice() : enc.precisionNotice();
+    if (notice != null) {
+      spec.commandLine().getErr().println("note: " + notice);
+      spec.commandLine().getErr().flush();
+    }
 
     int[][] ids = new int[batchSize][length];
     int[][] mask = new int[batchSize][length];
@@ -122,8 +139,9 @@ public final class BenchCommand implements Callable<Integer> {
     double peak = sgemmPeak((long) batchSize * length, cfg.hiddenSize(), cfg.intermediateSize());
 
     PrintWriter out = spec.commandLine().getOut();
-    out.printf(Locale.ROOT, "model %s (%s, %d layers, hidden %d), batch %d x %d tokens, %d passes%n", model,
-        classifier ? "classifier" : "encoder", cfg.numHiddenLayers(), cfg.hiddenSize(), batchSize, length, n);
+    out.printf(Locale.ROOT, "model %s (%s, %d layers, hidden %d), batch %d x %d tokens, %d passes, %s%n", model,
+        classifier ? "classifier" : "encoder", cfg.numHiddenLayers(), cfg.hiddenSize(), batchSize, length, n,
+        effective.name().toLowerCase(Locale.ROOT));
     out.printf(Locale.ROOT, "latency p50 %.2f ms, p99 %.2f ms, mean %.2f ms%n", sorted[n / 2] / 1e6,
         sorted[Math.min(n - 1, (int) Math.ceil(n * 0.99) - 1)] / 1e6, meanS * 1e3);
     out.printf(Locale.ROOT, "%.1f sequences/s, %.0f tokens/s, %.1f GFLOP/s = %.0f%% of sgemm peak %.1f GFLOP/s "
@@ -134,6 +152,7 @@ public final class BenchCommand implements Callable<Integer> {
       o.put("batch_size", batchSize);
       o.put("length", length);
       o.put("passes", n);
+      o.put("precision", effective.name().toLowerCase(Locale.ROOT));
       o.put("latency_p50_ms", sorted[n / 2] / 1e6);
       o.put("latency_mean_ms", meanS * 1e3);
       o.put("sequences_per_second", batchSize / meanS);

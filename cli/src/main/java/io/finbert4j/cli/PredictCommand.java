@@ -9,6 +9,7 @@ import io.finbert4j.core.Backend;
 import io.finbert4j.core.FinBert;
 import io.finbert4j.core.FinBertOptions;
 import io.finbert4j.core.SentimentResult;
+import io.finbert4j.core.quant.Precision;
 import io.finbert4j.weights.hub.ModelResolver;
 import io.finbert4j.weights.hub.ProgressListener;
 import java.io.BufferedReader;
@@ -91,6 +92,17 @@ public final class PredictCommand implements Callable<Integer> {
         description = "ND4J backend (default: -Dfinbert.backend, else $FINBERT_BACKEND, else auto).")
     String backend;
 
+    @Option(
+        names = "--precision",
+        paramLabel = "float32|int8",
+        defaultValue = "float32",
+        description = {
+          "Precision of the encoder's matrix products (default: ${DEFAULT-VALUE}). int8: per-channel int8",
+          "weights and per-token int8 activations for the dense projections; needs the oneDNN natives",
+          "(FINBERT_NATIVES=onednn) and an AVX-512 VNNI CPU, else float32 is used with a notice on stderr."
+        })
+    String precision;
+
     /** The environment used for model resolution (HF_HUB_CACHE, HF_HOME, HF_HUB_OFFLINE, ...); tests replace it. */
     java.util.Map<String, String> env = System.getenv();
 
@@ -102,9 +114,29 @@ public final class PredictCommand implements Callable<Integer> {
       if (maxLength < 0) {
         throw new CliErrors.UserException("--max-length must be >= 0, got " + maxLength);
       }
+      Precision p = parsePrecision(precision);
       selectBackend(backend);
       Path dir = ModelResolver.resolve(model, revision, env, ProgressListener.stderrIfTerminal());
-      return FinBert.load(dir, new FinBertOptions(batchSize, maxLength));
+      FinBert finbert = FinBert.load(dir, new FinBertOptions(batchSize, maxLength, p));
+      String notice = finbert.precisionNotice();
+      if (notice != null) {
+        PrintWriter err = mixee != null ? mixee.commandLine().getErr() : new PrintWriter(System.err, true);
+        err.println("note: " + notice);
+        err.flush();
+      }
+      return finbert;
+    }
+
+    /** The command using these options (its stderr gets the precision fallback notice). */
+    @CommandLine.Spec(CommandLine.Spec.Target.MIXEE) CommandLine.Model.CommandSpec mixee;
+  }
+
+  /** Parses {@code --precision}; the error names the option and the accepted values. */
+  static Precision parsePrecision(String name) {
+    try {
+      return Precision.parse(name == null ? "float32" : name);
+    } catch (IllegalArgumentException e) {
+      throw new CliErrors.UserException("--precision: " + e.getMessage());
     }
   }
 

@@ -3,9 +3,11 @@ package io.finbert4j.core;
 import io.finbert4j.core.nn.Buf;
 import io.finbert4j.core.nn.Dropout;
 import io.finbert4j.core.nn.Fwd;
+import io.finbert4j.core.nn.Int8Kernels;
 import io.finbert4j.core.nn.Linear;
 import io.finbert4j.core.nn.Mode;
 import io.finbert4j.core.nn.Workspaces;
+import io.finbert4j.core.quant.Precision;
 import io.finbert4j.weights.BertCheckpoint;
 import io.finbert4j.weights.BertConfig;
 import java.io.IOException;
@@ -26,6 +28,8 @@ public final class BertForSequenceClassification {
   final BertModel bert;
   Linear classifier; // [numLabels, H]
   private final double classifierDropout;
+  private final Precision precision; // requested inference precision
+  private final Int8Kernels int8; // int8 kernels of this view when int8 runs, else null
 
   private record Cache(BertModel.Cache bert, INDArray pooled, Dropout.Mask dropMask) {}
 
@@ -39,6 +43,51 @@ public final class BertForSequenceClassification {
     this.classifier = new Linear(bert.parameters(), "classifier", config.hiddenSize(), config.numLabels(),
         config.numHiddenLayers());
     this.classifierDropout = config.hiddenDropoutProb();
+    this.precision = Precision.FLOAT32;
+    this.int8 = null;
+  }
+
+  /** A view of {@code base} sharing every parameter, with another inference precision. */
+  private BertForSequenceClassification(BertForSequenceClassification base, Precision precision) {
+    this.config = base.config;
+    this.bert = base.bert;
+    this.classifier = base.classifier;
+    this.classifierDropout = base.classifierDropout;
+    this.precision = precision;
+    this.int8 = BertModel.effectivePrecision(precision, base.parameters()) == Precision.INT8
+        ? new Int8Kernels() : null;
+  }
+
+  /**
+   * This model for inference at {@code precision} ({@code --precision}): a view sharing all parameters (nothing
+   * is copied or reloaded). With {@link Precision#INT8} the encoder's four dense projections per layer (fused
+   * Q/K/V, attention output, intermediate, output) run as int8 {@link io.finbert4j.core.quant.QuantizedLinear}s,
+   * quantized once from the float weights on first use (thread-safe); embeddings, attention products, softmax,
+   * LayerNorm, GELU, pooler and classifier stay float32. When int8 cannot run here (generic natives, no VNNI, a
+   * DOUBLE model) the view runs float32: see {@link #effectivePrecision()} and {@link #precisionNotice()}.
+   * Training ({@link #forwardBackward}) is always float32. The int8 weights are a snapshot taken at first use:
+   * after changing the weights (training), call {@code withPrecision} again.
+   */
+  public BertForSequenceClassification withPrecision(Precision precision) {
+    return new BertForSequenceClassification(this, java.util.Objects.requireNonNull(precision, "precision"));
+  }
+
+  /** The inference precision requested for this view (FLOAT32 unless made by {@link #withPrecision}). */
+  public Precision precision() {
+    return precision;
+  }
+
+  /** The inference precision that actually runs: INT8 only when requested and available (float32 model). */
+  public Precision effectivePrecision() {
+    return int8 != null ? Precision.INT8 : Precision.FLOAT32;
+  }
+
+  /**
+   * A one-line notice when the requested precision cannot run and float32 is used instead (with the reason),
+   * else null.
+   */
+  public String precisionNotice() {
+    return BertModel.precisionNotice(precision, parameters());
   }
 
   /** Loads a classifier directory, float32. The checkpoint must contain pooler and classifier weights. */
@@ -107,16 +156,20 @@ public final class BertForSequenceClassification {
     return config.labels();
   }
 
-  /** Logits [B][numLabels] in eval mode (new arrays). Thread-safe. */
+  /** Logits [B][numLabels] in eval mode at this view's {@link #effectivePrecision()} (new arrays). Thread-safe. */
   public float[][] predictLogits(int[][] inputIds, int[][] attentionMask, int[][] tokenTypeIds) {
     return forwardLogits(inputIds, attentionMask, tokenTypeIds, false, 0L);
   }
 
-  /** Logits [B][numLabels]; training = dropout on, with masks drawn from {@code dropoutSeed}. No gradients. */
+  /**
+   * Logits [B][numLabels]; training = dropout on, with masks drawn from {@code dropoutSeed} (always float32),
+   * else eval at this view's precision. No gradients.
+   */
   public float[][] forwardLogits(int[][] inputIds, int[][] attentionMask, int[][] tokenTypeIds, boolean training,
       long dropoutSeed) {
     return Workspaces.run(Workspaces.INFERENCE, () -> {
-      Fwd<Cache> f = forward(inputIds, attentionMask, tokenTypeIds, training ? Mode.training(dropoutSeed) : Mode.EVAL);
+      Fwd<Cache> f = forward(inputIds, attentionMask, tokenTypeIds,
+          training ? Mode.training(dropoutSeed) : Mode.eval(int8));
       return f.out().castTo(DataType.FLOAT).toFloatMatrix();
     });
   }
@@ -131,7 +184,9 @@ public final class BertForSequenceClassification {
   }
 
   /**
-   * Mean cross-entropy (weighted as torch's CrossEntropyLoss(weight): Σ w_y·nll / Σ w_y) over the batch;
+   * Always float32, whatever this view's {@link #precision()}: gradients need the float products.
+   *
+   * <p>Mean cross-entropy (weighted as torch's CrossEntropyLoss(weight): Σ w_y·nll / Σ w_y) over the batch;
    * ACCUMULATES d(loss)/d(param) into {@link #parameters()}' gradients (call zeroGrad first).
    *
    * @param labels class ids [B]

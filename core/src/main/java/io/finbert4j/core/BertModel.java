@@ -6,8 +6,11 @@ import io.finbert4j.core.nn.BertLayer;
 import io.finbert4j.core.nn.BertPooler;
 import io.finbert4j.core.nn.Buf;
 import io.finbert4j.core.nn.Fwd;
+import io.finbert4j.core.nn.Int8Kernels;
 import io.finbert4j.core.nn.Mode;
 import io.finbert4j.core.nn.Workspaces;
+import io.finbert4j.core.quant.Int8Support;
+import io.finbert4j.core.quant.Precision;
 import io.finbert4j.weights.BertCheckpoint;
 import io.finbert4j.weights.BertConfig;
 import java.io.IOException;
@@ -28,6 +31,8 @@ public final class BertModel {
   final BertEmbeddings embeddings;
   final BertEncoder encoder;
   BertPooler pooler; // null when the checkpoint has none
+  private final Precision precision; // requested inference precision
+  private final Int8Kernels int8; // int8 kernels of this view when int8 runs, else null
 
   /** What backward needs from a forward pass. */
   record Cache(BertEmbeddings.Cache embeddings, List<BertLayer.Cache> encoder, BertPooler.Cache pooler, int b, int t) {}
@@ -39,6 +44,58 @@ public final class BertModel {
     this.embeddings = new BertEmbeddings(registry, config);
     this.encoder = new BertEncoder(registry, config);
     this.pooler = withPooler ? new BertPooler(registry, config, config.numHiddenLayers()) : null;
+    this.precision = Precision.FLOAT32;
+    this.int8 = null;
+  }
+
+  /** A view of {@code base} sharing every module and parameter, with another inference precision. */
+  private BertModel(BertModel base, Precision precision) {
+    this.config = base.config;
+    this.registry = base.registry;
+    this.embeddings = base.embeddings;
+    this.encoder = base.encoder;
+    this.pooler = base.pooler;
+    this.precision = precision;
+    this.int8 = effectivePrecision(precision, registry) == Precision.INT8 ? new Int8Kernels() : null;
+  }
+
+  /**
+   * This encoder for inference ({@link #lastHiddenState}, {@link #pooledOutput}) at {@code precision}: a view
+   * sharing all parameters; see {@link BertForSequenceClassification#withPrecision} for what runs in int8 and
+   * the fallback to float32 ({@link #effectivePrecision()}, {@link #precisionNotice()}).
+   */
+  public BertModel withPrecision(Precision precision) {
+    return new BertModel(this, java.util.Objects.requireNonNull(precision, "precision"));
+  }
+
+  /** The inference precision requested for this view (FLOAT32 unless made by {@link #withPrecision}). */
+  public Precision precision() {
+    return precision;
+  }
+
+  /** The inference precision that actually runs: INT8 only when requested and available (float32 model). */
+  public Precision effectivePrecision() {
+    return int8 != null ? Precision.INT8 : Precision.FLOAT32;
+  }
+
+  /** One line when int8 was requested but float32 runs, with the reason; else null. */
+  public String precisionNotice() {
+    return precisionNotice(precision, registry);
+  }
+
+  /** INT8 when requested, available ({@link Int8Support}) and the parameters are float32; else FLOAT32. */
+  static Precision effectivePrecision(Precision requested, ParameterRegistry params) {
+    return params.dataType() == DataType.FLOAT ? requested.effective() : Precision.FLOAT32;
+  }
+
+  static String precisionNotice(Precision requested, ParameterRegistry params) {
+    if (requested != Precision.INT8 || effectivePrecision(requested, params) == Precision.INT8) {
+      return null;
+    }
+    String why = params.dataType() != DataType.FLOAT
+        ? "the model is " + params.dataType() + ", int8 needs a float32 model"
+        : Int8Support.status().reason();
+    return "int8 requested but unavailable (" + why + "); running float32";
   }
 
   /** A new model with random weights (HF's init: normal(0, initializer_range), zero biases, LayerNorm 1/0). */
@@ -179,14 +236,14 @@ public final class BertModel {
     embeddings.backward(c.embeddings(), dEmb);
   }
 
-  /** Last hidden state [B][T][H] (new arrays). Thread-safe. */
+  /** Last hidden state [B][T][H] (new arrays) at this view's {@link #effectivePrecision()}. Thread-safe. */
   public float[][][] lastHiddenState(int[][] ids, int[][] mask, int[][] types) {
     return Workspaces.run(Workspaces.INFERENCE, () -> lastHiddenStateInWorkspace(ids, mask, types));
   }
 
   private float[][][] lastHiddenStateInWorkspace(int[][] ids, int[][] mask, int[][] types) {
     Inputs in = inputs(ids, mask, types);
-    INDArray h = forward(in, Mode.EVAL, false).out();
+    INDArray h = forward(in, Mode.eval(int8), false).out();
     int hs = config.hiddenSize();
     float[] flat = h.castTo(DataType.FLOAT).data().asFloat();
     float[][][] out = new float[in.b()][in.t()][hs];
@@ -198,14 +255,14 @@ public final class BertModel {
     return out;
   }
 
-  /** Pooled output [B][H] (tanh(dense(h[:,0]))). Thread-safe; requires a pooler. */
+  /** Pooled output [B][H] (tanh(dense(h[:,0]))) at this view's precision. Thread-safe; requires a pooler. */
   public float[][] pooledOutput(int[][] ids, int[][] mask, int[][] types) {
     return Workspaces.run(Workspaces.INFERENCE, () -> pooledOutputInWorkspace(ids, mask, types));
   }
 
   private float[][] pooledOutputInWorkspace(int[][] ids, int[][] mask, int[][] types) {
     Inputs in = inputs(ids, mask, types);
-    INDArray p = forward(in, Mode.EVAL, true).out();
+    INDArray p = forward(in, Mode.eval(int8), true).out();
     return p.castTo(DataType.FLOAT).toFloatMatrix();
   }
 }

@@ -109,6 +109,8 @@ public final class FinBert {
    * Loads a Hugging Face model directory: {@code config.json}, weights ({@code model.safetensors},
    * sharded safetensors or {@code pytorch_model.bin}, via {@link io.finbert4j.weights.BertCheckpoint}),
    * and the tokenizer ({@code vocab.txt} + {@code tokenizer_config.json}, or {@code tokenizer.json}).
+   * The model runs at {@link FinBertOptions#precision()} (int8 falls back to float32 where unavailable:
+   * {@link BertForSequenceClassification#precisionNotice()} says why).
    *
    * @throws NoSuchFileException when {@code dir} is not a directory
    * @throws IOException for unreadable files; IllegalArgumentException for invalid ones (named)
@@ -120,8 +122,9 @@ public final class FinBert {
       throw new NoSuchFileException(dir.toString(), null, "model directory does not exist");
     }
     BertTokenizer tokenizer = BertTokenizer.fromDirectory(dir);
-    BertForSequenceClassification model = BertForSequenceClassification.load(dir);
-    return create(tokenizer, model.config(), model::predictLogits, options);
+    BertForSequenceClassification model =
+        BertForSequenceClassification.load(dir).withPrecision(options.precision());
+    return create(tokenizer, model.config(), new LoadedModel(model), options);
   }
 
   /**
@@ -152,6 +155,31 @@ public final class FinBert {
     }
     return new FinBert(
         tokenizer, List.copyOf(labels), config.maxPositionEmbeddings(), model, options);
+  }
+
+  /** A loaded {@link BertForSequenceClassification} (kept so that its precision can be reported). */
+  private record LoadedModel(BertForSequenceClassification model) implements LogitsModel {
+    @Override
+    public float[][] predictLogits(int[][] ids, int[][] mask, int[][] types) {
+      return model.predictLogits(ids, mask, types);
+    }
+  }
+
+  /**
+   * The precision the loaded model's encoder runs at: {@link FinBertOptions#precision()} when it can run here,
+   * FLOAT32 when int8 was requested but is unavailable (and for models passed to {@link #create}).
+   */
+  public io.finbert4j.core.quant.Precision effectivePrecision() {
+    return model instanceof LoadedModel lm ? lm.model().effectivePrecision()
+        : io.finbert4j.core.quant.Precision.FLOAT32;
+  }
+
+  /**
+   * One line saying that int8 was requested but float32 runs, and why; null when the requested precision runs.
+   * Set at load: {@link #withOptions} keeps the loaded model and its precision.
+   */
+  public String precisionNotice() {
+    return model instanceof LoadedModel lm ? lm.model().precisionNotice() : null;
   }
 
   /** The same model and tokenizer with other options (cheap; nothing is reloaded). */

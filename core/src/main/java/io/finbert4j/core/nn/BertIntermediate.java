@@ -18,7 +18,12 @@ public final class BertIntermediate {
   }
 
   public Fwd<Cache> forward(INDArray h) {
-    INDArray pre = dense.forward(h);
+    return forward(h, Mode.EVAL);
+  }
+
+  /** As {@link #forward(INDArray)}; an int8 eval {@code mode} runs the dense projection in int8. */
+  public Fwd<Cache> forward(INDArray h, Mode mode) {
+    INDArray pre = dense.forward(h, mode);
     INDArray y = Nd4j.createUninitialized(pre.dataType(), pre.shape());
     Kernels.geluForward(Buf.of(pre), Buf.of(y), (int) pre.length(), pre.dataType() == DataType.DOUBLE);
     return new Fwd<>(y, new Cache(h, pre));

@@ -21,7 +21,7 @@ public final class BertLayer {
 
   public Fwd<Cache> forward(INDArray x, double[][] maskAdd, Mode mode) {
     Fwd<BertAttention.Cache> a = attention.forward(x, maskAdd, mode);
-    Fwd<BertIntermediate.Cache> i = intermediate.forward(a.out());
+    Fwd<BertIntermediate.Cache> i = intermediate.forward(a.out(), mode);
     Fwd<BertSelfOutput.Cache> o = output.forward(i.out(), a.out(), mode);
     return new Fwd<>(o.out(), new Cache(a.cache(), i.cache(), o.cache()));
   }

@@ -2,6 +2,7 @@ package io.finbert4j.core.nn;
 
 import io.finbert4j.core.ParameterRegistry;
 import io.finbert4j.weights.BertConfig;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -39,9 +40,22 @@ public final class BertSelfAttention {
     int b = maskAdd.length;
     int t = maskAdd[0].length;
     Shapes.check("BertSelfAttention", x, (long) b * t, (long) nh * hs);
-    INDArray q = toHeads(query.forward(x), b, t);
-    INDArray k = toHeads(key.forward(x), b, t);
-    INDArray v = toHeads(value.forward(x), b, t);
+    INDArray q;
+    INDArray k;
+    INDArray v;
+    Int8Kernels int8 = mode.int8();
+    if (int8 != null && x.dataType() == DataType.FLOAT) {
+      // one int8 product for all three projections: [B·T, H] → [B·T, 3H], then split into head layout
+      INDArray qkv = Int8Kernels.forward(int8.fusedQkv(this), x);
+      q = Nd4j.createUninitialized(x.dataType(), (long) b * nh, t, hs);
+      k = Nd4j.createUninitialized(x.dataType(), (long) b * nh, t, hs);
+      v = Nd4j.createUninitialized(x.dataType(), (long) b * nh, t, hs);
+      Kernels.splitFusedHeads(Buf.of(qkv), Buf.of(q), Buf.of(k), Buf.of(v), b, t, nh, hs);
+    } else {
+      q = toHeads(query.forward(x), b, t);
+      k = toHeads(key.forward(x), b, t);
+      v = toHeads(value.forward(x), b, t);
+    }
     INDArray probs = Nd4j.createUninitialized(x.dataType(), (long) b * nh, t, t);
     Nd4j.matmul(q, k, probs, false, true, false); // raw scores q·kᵀ
     Kernels.maskedSoftmaxInPlace(Buf.of(probs), maskAdd, b, nh, t, scale);

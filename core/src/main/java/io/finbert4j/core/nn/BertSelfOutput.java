@@ -23,7 +23,7 @@ public class BertSelfOutput {
 
   /** h [B·T, in], residual [B·T, H] → new [B·T, H]. */
   public Fwd<Cache> forward(INDArray h, INDArray residual, Mode mode) {
-    INDArray y = dense.forward(h);
+    INDArray y = dense.forward(h, mode);
     Dropout.Mask mask = Dropout.applyInPlace(y, dropout, mode);
     Fwd<LayerNorm.Cache> ln = LayerNorm.forwardResidual(y, residual); // y += residual, then LayerNorm
     return new Fwd<>(ln.out(), new Cache(h, mask, ln.cache()));

@@ -519,6 +519,33 @@ public final class Kernels {
     }
   }
 
+  /**
+   * Splits a fused Q/K/V projection src [B·T, 3H] (columns: query H, key H, value H) into q, k, v in head layout
+   * [B·NH, T, HS] each (float only: the fused projection exists on the int8 inference path).
+   */
+  public static void splitFusedHeads(Buf src, Buf q, Buf k, Buf v, int b, int t, int nh, int hs) {
+    if (!allFloat(src, q, k, v)) {
+      throw new IllegalArgumentException("splitFusedHeads needs FLOAT buffers");
+    }
+    int h = nh * hs;
+    int n = b * t * h;
+    float[] s = scratch(0, 3 * n);
+    src.floats().get(0, s, 0, 3 * n);
+    Buf[] dst = {q, k, v};
+    for (int part = 0; part < 3; part++) {
+      float[] d = scratch(1, n);
+      for (int bi = 0; bi < b; bi++) {
+        for (int ti = 0; ti < t; ti++) {
+          int so = (bi * t + ti) * 3 * h + part * h;
+          for (int hi = 0; hi < nh; hi++) {
+            System.arraycopy(s, so + hi * hs, d, ((bi * nh + hi) * t + ti) * hs, hs);
+          }
+        }
+      }
+      dst[part].floats().put(0, d, 0, n);
+    }
+  }
+
   /** Inverse of {@link #splitHeads}: [B·NH, T, HS] → [B·T, H]. */
   public static void mergeHeads(Buf src, Buf dst, int b, int t, int nh, int hs) {
     int h = nh * hs;

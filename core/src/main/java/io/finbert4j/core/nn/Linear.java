@@ -2,6 +2,7 @@ package io.finbert4j.core.nn;
 
 import io.finbert4j.core.Parameter;
 import io.finbert4j.core.ParameterRegistry;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -32,6 +33,19 @@ public final class Linear {
     return y;
   }
 
+  /**
+   * x [M, in] → returns new y [M, out]; through the int8 kernel when {@code mode} is an int8 eval mode
+   * ({@link Mode#int8()}) and x is float32, else as {@link #forward(INDArray)}.
+   */
+  public INDArray forward(INDArray x, Mode mode) {
+    Int8Kernels int8 = mode.int8();
+    if (int8 == null || x.dataType() != DataType.FLOAT) {
+      return forward(x);
+    }
+    Shapes.check("Linear(" + weight.name() + ")", x, -1, in);
+    return Int8Kernels.forward(int8.of(this), x);
+  }
+
   /** Given the forward input x [M, in] and dY [M, out]: accumulates dW, db; returns new dX [M, in]. */
   public INDArray backward(INDArray x, INDArray dY) {
     int m = (int) x.size(0);
@@ -56,6 +70,14 @@ public final class Linear {
       Kernels.addColumnSums(Buf.of(bias.grad()), Buf.of(dY), m, out);
     }
     Nd4j.gemm(dY, weight.value(), dXAcc, false, false, 1.0, 1.0);
+  }
+
+  public int inFeatures() {
+    return in;
+  }
+
+  public int outFeatures() {
+    return out;
   }
 
   public Parameter weight() {
