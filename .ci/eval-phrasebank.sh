@@ -26,11 +26,31 @@ t_end=$(date +%s)
 cat "$work/metrics.json"
 
 # evaluate --json prints one JSON object; pull the two numbers out without needing jq.
-accuracy=$(grep -o '"accuracy":[0-9.eE+-]*' "$work/metrics.json" | head -1 | cut -d: -f2)
-macro_f1=$(grep -o '"macro_f1":[0-9.eE+-]*' "$work/metrics.json" | head -1 | cut -d: -f2)
-train_rate=$(grep -o '([0-9.]* examples/s)' "$work/finetune.txt" | head -1 | tr -d '()' | cut -d' ' -f1)
+accuracy=$(grep -o '"accuracy":[0-9.eE+-]*' "$work/metrics.json" | sed -n 1p | cut -d: -f2)
+macro_f1=$(grep -o '"macro_f1":[0-9.eE+-]*' "$work/metrics.json" | sed -n 1p | cut -d: -f2)
+train_rate=$(grep -o '([0-9.]* examples/s)' "$work/finetune.txt" | sed -n 1p | tr -d '()' | cut -d' ' -f1)
 echo "phrasebank: test accuracy ${accuracy}, macro-F1 ${macro_f1}"
 echo "phrasebank: fine-tuning $((t_eval - t_train)) s (${train_rate} examples/s), evaluation $((t_end - t_eval)) s, total $((t_end - t_start)) s"
+
+# int8 vs float32 on the same test sentences (reported, not gated): label agreement and max |Δprobability|.
+# ./finbert switches to the oneDNN natives for --precision int8 on CPUs with AVX-512 VNNI, else int8 falls back.
+python3 - "$data/test.csv" > "$work/test.txt" <<'PY'
+import csv, sys
+for row in csv.DictReader(open(sys.argv[1], encoding="utf-8")):
+    print(row["text"].replace("\n", " "))
+PY
+./finbert predict --model "$work/minilm-phrasebank" --plain < "$work/test.txt" > "$work/f32.jsonl"
+./finbert predict --model "$work/minilm-phrasebank" --plain --precision int8 < "$work/test.txt" > "$work/i8.jsonl"
+python3 - "$work/f32.jsonl" "$work/i8.jsonl" <<'PY'
+import json, sys
+a = [json.loads(l) for l in open(sys.argv[1])]
+b = [json.loads(l) for l in open(sys.argv[2])]
+assert len(a) == len(b) and a, "predict outputs differ in length"
+agree = sum(x["label"] == y["label"] for x, y in zip(a, b))
+dmax = max(abs(x["probabilities"][k] - y["probabilities"][k]) for x, y in zip(a, b) for k in x["probabilities"])
+print(f"phrasebank int8: label agreement with float32 {agree}/{len(a)} = {agree / len(a):.4f}, max |dprob| {dmax:.4f}")
+PY
+
 if awk -v a="$accuracy" -v m="$min_accuracy" 'BEGIN { exit !(a + 0 >= m + 0) }'; then
   echo "phrasebank: PASS (accuracy ${accuracy} >= ${min_accuracy})"
 else
