@@ -369,8 +369,8 @@ public final class FinBert {
         tokens, numTruncated);
   }
 
-  /** Softmax in double (max subtracted) so probabilities are as exact as the float logits allow. */
-  static double[] softmax(float[] logits) {
+  /** Softmax in double (max subtracted) so probabilities are as exact as the float logits allow. Returns new. */
+  public static double[] softmax(float[] logits) {
     double max = Double.NEGATIVE_INFINITY;
     for (float l : logits) {
       max = Math.max(max, l);
@@ -387,7 +387,8 @@ public final class FinBert {
     return p;
   }
 
-  private static int argmax(double[] v) {
+  /** Index of the largest value (the first on ties). */
+  public static int argmax(double[] v) {
     int best = 0;
     for (int i = 1; i < v.length; i++) {
       if (v[i] > v[best]) {

@@ -90,29 +90,11 @@ class Int8AccuracyTest {
   }
 
   private static double[] softmax(float[] logits) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (float v : logits) {
-      max = Math.max(max, v);
-    }
-    double[] p = new double[logits.length];
-    double sum = 0;
-    for (int i = 0; i < p.length; i++) {
-      p[i] = Math.exp(logits[i] - max);
-      sum += p[i];
-    }
-    for (int i = 0; i < p.length; i++) {
-      p[i] /= sum;
-    }
-    return p;
+    return io.finbert4j.core.FinBert.softmax(logits);
   }
 
   private static int argmax(double[] v) {
-    int best = 0;
-    for (int i = 1; i < v.length; i++) {
-      if (v[i] > v[best]) {
-        best = i;
-      }
-    }
-    return best;
+    return io.finbert4j.core.FinBert.argmax(v);
   }
+
 }
