@@ -9,7 +9,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class Parameter {
   private final String name;
   private final INDArray value;
-  private final INDArray grad;
+  /** Allocated on first use: inference never needs gradients, so a loaded model holds only its weights. */
+  private volatile INDArray grad;
   private final int layerIndex;
   private final boolean decays;
   private volatile boolean trainable = true;
@@ -17,7 +18,6 @@ public final class Parameter {
   Parameter(String name, INDArray value, int layerIndex, boolean decays) {
     this.name = name;
     this.value = value;
-    this.grad = value.ulike().assign(0);
     this.layerIndex = layerIndex;
     this.decays = decays;
   }
@@ -32,9 +32,22 @@ public final class Parameter {
     return value;
   }
 
-  /** The gradient accumulator: backward passes add into it; {@link ParameterRegistry#zeroGrad()} clears it. */
+  /**
+   * The gradient accumulator (zeros when first asked for): backward passes add into it;
+   * {@link ParameterRegistry#zeroGrad()} clears it.
+   */
   public INDArray grad() {
-    return grad;
+    INDArray g = grad;
+    if (g == null) {
+      synchronized (this) {
+        g = grad;
+        if (g == null) {
+          g = value.ulike().assign(0);
+          grad = g;
+        }
+      }
+    }
+    return g;
   }
 
   /** -1 for embeddings, 0..L-1 for encoder layers, L for the pooler and classifier (the head). */

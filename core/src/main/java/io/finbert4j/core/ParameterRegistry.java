@@ -105,6 +105,11 @@ public final class ParameterRegistry implements Iterable<Parameter> {
             + Arrays.toString(p.shape()));
         continue;
       }
+      if (dataType == DataType.FLOAT && t.dtype() == io.finbert4j.weights.DType.F32) {
+        // Straight from the (memory-mapped) tensor bytes into the ND4J buffer: no Java-heap copy.
+        p.value().data().asNioFloat().put(0, t.bytes().asFloatBuffer(), 0, (int) t.numel());
+        continue;
+      }
       float[] data = t.toFloatArray();
       INDArray src = Nd4j.createFromArray(data).reshape(p.shape());
       p.value().assign(dataType == DataType.FLOAT ? src : src.castTo(dataType));
