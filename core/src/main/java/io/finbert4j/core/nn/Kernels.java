@@ -494,14 +494,7 @@ public final class Kernels {
       float[] s = scratch(0, n);
       float[] d = scratch(1, n);
       src.floats().get(0, s, 0, n);
-      for (int bi = 0; bi < b; bi++) {
-        for (int ti = 0; ti < t; ti++) {
-          int so = (bi * t + ti) * h;
-          for (int hi = 0; hi < nh; hi++) {
-            System.arraycopy(s, so + hi * hs, d, ((bi * nh + hi) * t + ti) * hs, hs);
-          }
-        }
-      }
+      copyToHeads(s, h, 0, d, b, t, nh, hs);
       dst.floats().put(0, d, 0, n);
       return;
     }
@@ -534,15 +527,23 @@ public final class Kernels {
     Buf[] dst = {q, k, v};
     for (int part = 0; part < 3; part++) {
       float[] d = scratch(1, n);
-      for (int bi = 0; bi < b; bi++) {
-        for (int ti = 0; ti < t; ti++) {
-          int so = (bi * t + ti) * 3 * h + part * h;
-          for (int hi = 0; hi < nh; hi++) {
-            System.arraycopy(s, so + hi * hs, d, ((bi * nh + hi) * t + ti) * hs, hs);
-          }
+      copyToHeads(s, 3 * h, part * h, d, b, t, nh, hs);
+      dst[part].floats().put(0, d, 0, n);
+    }
+  }
+
+  /**
+   * Copies the H columns starting at {@code colOffset} of each row of s (row length {@code rowStride}, rows b·T+t)
+   * into head layout d [B·NH, T, HS].
+   */
+  private static void copyToHeads(float[] s, int rowStride, int colOffset, float[] d, int b, int t, int nh, int hs) {
+    for (int bi = 0; bi < b; bi++) {
+      for (int ti = 0; ti < t; ti++) {
+        int so = (bi * t + ti) * rowStride + colOffset;
+        for (int hi = 0; hi < nh; hi++) {
+          System.arraycopy(s, so + hi * hs, d, ((bi * nh + hi) * t + ti) * hs, hs);
         }
       }
-      dst[part].floats().put(0, d, 0, n);
     }
   }
 

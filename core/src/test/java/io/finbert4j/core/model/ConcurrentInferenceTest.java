@@ -24,11 +24,7 @@ class ConcurrentInferenceTest {
     BertForSequenceClassification model = BertForSequenceClassification.load(Fixture.dir());
     Fixture.Reference ref = Fixture.reference();
     // Two different geometries: the whole padded batch and each item alone.
-    List<int[][][]> inputs = new ArrayList<>();
-    inputs.add(Fixture.paddedBatch(ref.items()));
-    for (Fixture.Item it : ref.items()) {
-      inputs.add(Fixture.paddedBatch(List.of(it)));
-    }
+    List<int[][][]> inputs = Fixture.batchThenSingles(ref.items());
     List<float[][]> expected = new ArrayList<>();
     for (int[][][] in : inputs) {
       expected.add(model.predictLogits(in[0], in[1], in[2]));

@@ -51,6 +51,16 @@ final class Fixture {
     return new int[][][] {ids, mask, types};
   }
 
+  /** Two geometries for concurrency tests: all items as one padded batch, then each item alone. */
+  static List<int[][][]> batchThenSingles(List<Item> items) {
+    List<int[][][]> inputs = new ArrayList<>();
+    inputs.add(paddedBatch(items));
+    for (Item it : items) {
+      inputs.add(paddedBatch(List.of(it)));
+    }
+    return inputs;
+  }
+
   private static int[] ints(JsonNode a) {
     int[] r = new int[a.size()];
     for (int i = 0; i < r.length; i++) {

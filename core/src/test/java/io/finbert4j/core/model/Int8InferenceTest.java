@@ -123,11 +123,7 @@ class Int8InferenceTest {
   void concurrentInt8InferenceGivesTheSingleThreadedLogits() throws Exception {
     BertForSequenceClassification model = BertForSequenceClassification.load(Fixture.dir());
     Fixture.Reference ref = Fixture.reference();
-    List<int[][][]> inputs = new ArrayList<>();
-    inputs.add(Fixture.paddedBatch(ref.items()));
-    for (Fixture.Item it : ref.items()) {
-      inputs.add(Fixture.paddedBatch(List.of(it)));
-    }
+    List<int[][][]> inputs = Fixture.batchThenSingles(ref.items());
     BertForSequenceClassification lone = model.withPrecision(Precision.INT8);
     List<float[][]> expected = new ArrayList<>();
     for (int[][][] in : inputs) {
