@@ -4,12 +4,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.finbert4j.core.BertForSequenceClassification;
 import io.finbert4j.core.BertModel;
+import io.finbert4j.core.nn.Profiler;
 import io.finbert4j.core.quant.Precision;
+import io.finbert4j.core.train.AdamW;
 import io.finbert4j.weights.BertCheckpoint;
 import io.finbert4j.weights.BertConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -32,13 +35,16 @@ import picocli.CommandLine.Option;
     description = {
       "Measure inference speed on random token ids: sequences/s, tokens/s, GFLOP/s and the fraction of",
       "this machine's sgemm peak (measured in the same run at the model's largest product shape).",
-      "Works on a plain encoder directory (e.g. imported MiniLM) and on a classifier."
+      "Works on a plain encoder directory (e.g. imported MiniLM) and on a classifier.",
+      "--train times fine-tuning steps instead (forward + backward + AdamW, dropout on; FLOPs counted as 3x the",
+      "forward's); --profile then breaks one pass down by operation: where the time goes."
     },
     footer = {
       "%nExamples:",
       "  finbert import-onnx --minilm --out models/minilm && finbert bench --model models/minilm",
       "  finbert bench --model models/finbert --batch-size 1 --length 16 --seconds 5",
-      "  finbert bench --model models/finbert --json | tail -1"
+      "  finbert bench --model models/finbert --json | tail -1",
+      "  finbert bench --model models/minilm --train --profile"
     })
 public final class BenchCommand implements Callable<Integer> {
   @Mixin VerboseOption verbose;
@@ -72,6 +78,14 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "End with one JSON line of the figures.")
   boolean json;
 
+  @Option(names = "--train", description = "Time training steps (forward + backward + AdamW) instead of inference; "
+      + "an encoder directory gets a random 3-label head. Always float32.")
+  boolean train;
+
+  @Option(names = "--profile", description = "After the measurement, profile a few more passes and print the time per "
+      + "operation (each gemm by role, attention products, softmax, LayerNorm, GELU, ...) with GFLOP/s.")
+  boolean profile;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -90,11 +104,21 @@ public final class BenchCommand implements Callable<Integer> {
           + cfg.maxPositionEmbeddings());
     }
     Precision requested = PredictCommand.parsePrecision(precision);
-    BertForSequenceClassification cls =
-        classifier ? BertForSequenceClassification.load(model).withPrecision(requested) : null;
-    BertModel enc = classifier ? null : BertModel.load(model).withPrecision(requested);
-    Precision effective = classifier ? cls.effectivePrecision() : enc.effectivePrecision();
-    String notice = classifier ? cls.precisionNotice() : enc.precisionNotice();
+    if (train && requested != Precision.FLOAT32) {
+      throw new CliErrors.UserException("--train runs in float32 only (training needs float gradients); drop --precision");
+    }
+    BertForSequenceClassification cls = null;
+    BertModel enc = null;
+    if (train) {
+      cls = classifier ? BertForSequenceClassification.load(model)
+          : BertForSequenceClassification.withNewHead(model, TRAIN_LABELS, seed);
+    } else if (classifier) {
+      cls = BertForSequenceClassification.load(model).withPrecision(requested);
+    } else {
+      enc = BertModel.load(model).withPrecision(requested);
+    }
+    Precision effective = cls != null ? cls.effectivePrecision() : enc.effectivePrecision();
+    String notice = cls != null ? cls.precisionNotice() : enc.precisionNotice();
     if (notice != null) {
       spec.commandLine().getErr().println("note: " + notice);
       spec.commandLine().getErr().flush();
@@ -103,6 +127,7 @@ public final class BenchCommand implements Callable<Integer> {
     int[][] ids = new int[batchSize][length];
     int[][] mask = new int[batchSize][length];
     int[][] types = new int[batchSize][length];
+    int[] labels = new int[batchSize];
     SplittableRandom rng = new SplittableRandom(seed);
     int low = Math.min(FIRST_ORDINARY_ID, cfg.vocabSize() - 1);
     for (int i = 0; i < batchSize; i++) {
@@ -110,10 +135,26 @@ public final class BenchCommand implements Callable<Integer> {
         ids[i][j] = low + rng.nextInt(cfg.vocabSize() - low);
         mask[i][j] = 1;
       }
+      labels[i] = i % TRAIN_LABELS.size();
     }
-    Runnable pass = classifier
-        ? () -> cls.predictLogits(ids, mask, types)
-        : () -> enc.lastHiddenState(ids, mask, types);
+    Runnable pass;
+    if (train) {
+      BertForSequenceClassification m = cls;
+      AdamW opt = new AdamW(m.parameters(), AdamW.Hyper.defaults());
+      long[] step = {0};
+      pass = () -> {
+        m.parameters().zeroGrad();
+        m.forwardBackward(ids, mask, types, labels, null, true, seed + step[0]++);
+        opt.step(TRAIN_LR, p -> 1.0, 1.0, TRAIN_MAX_GRAD_NORM);
+      };
+    } else if (cls != null) {
+      BertForSequenceClassification m = cls;
+      pass = () -> m.predictLogits(ids, mask, types);
+    } else {
+      BertModel m = enc;
+      pass = () -> m.lastHiddenState(ids, mask, types);
+    }
+    boolean headed = cls != null;
 
     for (int i = 0; i < warmup; i++) {
       pass.run();
@@ -134,21 +175,25 @@ public final class BenchCommand implements Callable<Integer> {
     long[] sorted = Arrays.copyOf(times, n);
     Arrays.sort(sorted);
     double meanS = total / 1e9 / n;
-    double flops = forwardFlops(cfg, batchSize, length, classifier);
+    double flops = (train ? TRAIN_FLOP_FACTOR : 1) * forwardFlops(cfg, batchSize, length, headed);
     double gflops = flops / meanS / 1e9;
     double peak = sgemmPeak((long) batchSize * length, cfg.hiddenSize(), cfg.intermediateSize());
 
     PrintWriter out = spec.commandLine().getOut();
-    out.printf(Locale.ROOT, "model %s (%s, %d layers, hidden %d), batch %d x %d tokens, %d passes, %s%n", model,
+    out.printf(Locale.ROOT, "model %s (%s, %d layers, hidden %d), batch %d x %d tokens, %d %s, %s%n", model,
         classifier ? "classifier" : "encoder", cfg.numHiddenLayers(), cfg.hiddenSize(), batchSize, length, n,
-        effective.name().toLowerCase(Locale.ROOT));
+        train ? "training steps (forward + backward + AdamW)" : "passes", effective.name().toLowerCase(Locale.ROOT));
     out.printf(Locale.ROOT, "latency p50 %.2f ms, p99 %.2f ms, mean %.2f ms%n", sorted[n / 2] / 1e6,
         sorted[Math.min(n - 1, (int) Math.ceil(n * 0.99) - 1)] / 1e6, meanS * 1e3);
     out.printf(Locale.ROOT, "%.1f sequences/s, %.0f tokens/s, %.1f GFLOP/s = %.0f%% of sgemm peak %.1f GFLOP/s "
         + "(measured at %dx%dx%d)%n", batchSize / meanS, batchSize * length / meanS, gflops, 100 * gflops / peak,
         peak, (long) batchSize * length, cfg.hiddenSize(), cfg.intermediateSize());
+    if (profile) {
+      printProfile(out, pass, Math.max(3, Math.min(n, PROFILE_MAX_PASSES)), meanS);
+    }
     if (json) {
       ObjectNode o = new ObjectMapper().createObjectNode();
+      o.put("mode", train ? "train" : "inference");
       o.put("batch_size", batchSize);
       o.put("length", length);
       o.put("passes", n);
@@ -164,6 +209,48 @@ public final class BenchCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  /** Labels of the random head --train puts on an encoder; labels cycle through them. */
+  static final List<String> TRAIN_LABELS = List.of("negative", "neutral", "positive");
+  static final double TRAIN_LR = 5e-5;
+  static final double TRAIN_MAX_GRAD_NORM = 1.0;
+  /** Backward = two gemms per forward gemm (dX and dW): a training step is counted as 3x the forward FLOPs. */
+  static final int TRAIN_FLOP_FACTOR = 3;
+  static final int PROFILE_MAX_PASSES = 20;
+
+  /**
+   * Runs {@code passes} more passes with the {@link Profiler} on and prints the time per operation and pass, its
+   * share of the pass, and the achieved GFLOP/s of the products. "other" is the unprofiled rest (Java glue, ND4J
+   * allocation, the workspace, small head ops).
+   */
+  static void printProfile(PrintWriter out, Runnable pass, int passes, double unprofiledMeanS) {
+    Profiler.reset();
+    Profiler.enable(true);
+    long t0 = System.nanoTime();
+    try {
+      for (int i = 0; i < passes; i++) {
+        pass.run();
+      }
+    } finally {
+      Profiler.enable(false);
+    }
+    double wall = (System.nanoTime() - t0) / 1e9 / passes;
+    List<Profiler.Row> rows = Profiler.rows();
+    out.printf(Locale.ROOT, "profile (%d passes, %.2f ms per pass profiled vs %.2f ms unprofiled):%n", passes,
+        wall * 1e3, unprofiledMeanS * 1e3);
+    out.printf(Locale.ROOT, "  %-44s %10s %7s %7s %10s%n", "operation", "ms/pass", "share", "calls", "GFLOP/s");
+    double covered = 0;
+    for (Profiler.Row r : rows) {
+      double ms = r.seconds() / passes * 1e3;
+      covered += r.seconds() / passes;
+      out.printf(Locale.ROOT, "  %-44s %10.3f %6.1f%% %7d %10s%n", r.name(), ms, 100 * r.seconds() / passes / wall,
+          r.calls() / passes, Double.isNaN(r.gflops()) ? "-" : String.format(Locale.ROOT, "%.1f", r.gflops()));
+    }
+    double other = Math.max(0, wall - covered);
+    out.printf(Locale.ROOT, "  %-44s %10.3f %6.1f%%%n", "other (glue, allocation, head, loss)", other * 1e3,
+        100 * other / wall);
+    Profiler.reset();
   }
 
   /** First id after bert-base-uncased's [unused] and special tokens, so random ids are ordinary word pieces. */

@@ -30,6 +30,35 @@ class BenchCommandTest {
     assertEquals(o.get("sequences_per_second").asDouble() * 8, o.get("tokens_per_second").asDouble(), 1e-6);
   }
 
+  /** --train times fwd + bwd + AdamW; --profile lists each operation of both passes and the optimizer. */
+  @Test
+  void trainProfileNamesEveryOperation() throws Exception {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int rc = Main.run(new String[] {"bench", "--model", FIXTURE.toString(), "--batch-size", "2", "--length", "8",
+        "--seconds", "0.2", "--train", "--profile", "--json"}, new PrintWriter(out), new PrintWriter(err));
+    assertEquals(0, rc, err.toString());
+    String text = out.toString();
+    for (String op : List.of("gemm attention.self.query", "gemm bwd intermediate.dense", "attention q·kᵀ",
+        "attention softmax", "attention bwd products", "layernorm (+residual)", "layernorm bwd", "gelu", "gelu bwd",
+        "embeddings lookup", "adamw (incl. grad norm)", "other (glue")) {
+      assertTrue(text.contains(op), "profile lacks '" + op + "':\n" + text);
+    }
+    List<String> lines = text.lines().toList();
+    JsonNode o = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+    assertEquals("train", o.get("mode").asText());
+    assertTrue(o.get("gflops").asDouble() > 0, o.toString());
+  }
+
+  @Test
+  void trainRejectsInt8() {
+    StringWriter err = new StringWriter();
+    int rc = Main.run(new String[] {"bench", "--model", FIXTURE.toString(), "--train", "--precision", "int8"},
+        new PrintWriter(new StringWriter()), new PrintWriter(err));
+    assertEquals(1, rc);
+    assertTrue(err.toString().contains("float32 only"), err.toString());
+  }
+
   @Test
   void flopCountMatchesHandComputation() {
     BertConfig c = BertConfig.builder().hiddenSize(4).intermediateSize(6).numHiddenLayers(2).numAttentionHeads(2)

@@ -8,6 +8,7 @@ import io.finbert4j.core.nn.Buf;
 import io.finbert4j.core.nn.Fwd;
 import io.finbert4j.core.nn.Int8Kernels;
 import io.finbert4j.core.nn.Mode;
+import io.finbert4j.core.nn.Profiler;
 import io.finbert4j.core.nn.Workspaces;
 import io.finbert4j.core.quant.Int8Support;
 import io.finbert4j.core.quant.Precision;
@@ -245,6 +246,7 @@ public final class BertModel {
     Inputs in = inputs(ids, mask, types);
     INDArray h = forward(in, Mode.eval(int8), false).out();
     int hs = config.hiddenSize();
+    long t0 = Profiler.start();
     float[] flat = h.castTo(DataType.FLOAT).data().asFloat();
     float[][][] out = new float[in.b()][in.t()][hs];
     for (int i = 0; i < in.b(); i++) {
@@ -252,6 +254,7 @@ public final class BertModel {
         System.arraycopy(flat, (i * in.t() + j) * hs, out[i][j], 0, hs);
       }
     }
+    Profiler.stop("output copy to Java arrays", t0);
     return out;
   }
 

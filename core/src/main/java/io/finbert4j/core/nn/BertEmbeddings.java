@@ -46,6 +46,7 @@ public final class BertEmbeddings {
       throw new IllegalArgumentException("BertEmbeddings: sequence length " + t
           + " exceeds max_position_embeddings " + maxPositions);
     }
+    long t0 = Profiler.start();
     INDArray sum = Nd4j.createUninitialized(word_embeddings.value().dataType(), (long) b * t, h);
     Buf s = Buf.of(sum);
     Buf we = Buf.of(word_embeddings.value());
@@ -72,9 +73,12 @@ public final class BertEmbeddings {
         }
       }
     }
+    Profiler.stop("embeddings lookup", t0);
     Fwd<LayerNorm.Cache> ln = LayerNorm.forward(sum);
     INDArray y = ln.out();
+    t0 = Profiler.start();
     Dropout.Mask mask = Dropout.applyInPlace(y, dropout, mode);
+    Profiler.stop("dropout", t0);
     return new Fwd<>(y, new Cache(ids, types, ln.cache(), mask));
   }
 
@@ -82,6 +86,7 @@ public final class BertEmbeddings {
   public void backward(Cache c, INDArray dY) {
     Dropout.backwardInPlace(dY, c.dropMask());
     INDArray dSum = LayerNorm.backward(c.ln(), dY);
+    long t0 = Profiler.start();
     Buf d = Buf.of(dSum);
     Buf dw = word_embeddings.trainable() ? Buf.of(word_embeddings.grad()) : null;
     Buf dp = position_embeddings.trainable() ? Buf.of(position_embeddings.grad()) : null;
@@ -108,5 +113,6 @@ public final class BertEmbeddings {
         }
       }
     }
+    Profiler.stop("embeddings bwd scatter-add", t0);
   }
 }

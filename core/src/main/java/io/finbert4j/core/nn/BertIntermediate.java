@@ -24,14 +24,18 @@ public final class BertIntermediate {
   /** As {@link #forward(INDArray)}; an int8 eval {@code mode} runs the dense projection in int8. */
   public Fwd<Cache> forward(INDArray h, Mode mode) {
     INDArray pre = dense.forward(h, mode);
+    long t0 = Profiler.start();
     INDArray y = Nd4j.createUninitialized(pre.dataType(), pre.shape());
     Kernels.geluForward(Buf.of(pre), Buf.of(y), (int) pre.length(), pre.dataType() == DataType.DOUBLE);
+    Profiler.stop("gelu", t0);
     return new Fwd<>(y, new Cache(h, pre));
   }
 
   public INDArray backward(Cache c, INDArray dOut) {
+    long t0 = Profiler.start();
     Kernels.geluBackward(Buf.of(dOut), Buf.of(c.pre()), Buf.of(dOut), (int) dOut.length(),
         dOut.dataType() == DataType.DOUBLE);
+    Profiler.stop("gelu bwd", t0);
     return dense.backward(c.h(), dOut);
   }
 }

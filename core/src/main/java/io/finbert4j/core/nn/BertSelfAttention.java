@@ -46,29 +46,44 @@ public final class BertSelfAttention {
     Int8Kernels int8 = mode.int8();
     if (int8 != null && x.dataType() == DataType.FLOAT) {
       // one int8 product for all three projections: [B·T, H] → [B·T, 3H], then split into head layout
+      long t0 = Profiler.start();
       INDArray qkv = Int8Kernels.forward(int8.fusedQkv(this), x);
+      t0 = lap("int8 gemm attention.self.qkv (fused)", t0, 2.0 * 3 * b * t * nh * hs * nh * hs);
       q = Nd4j.createUninitialized(x.dataType(), (long) b * nh, t, hs);
       k = Nd4j.createUninitialized(x.dataType(), (long) b * nh, t, hs);
       v = Nd4j.createUninitialized(x.dataType(), (long) b * nh, t, hs);
       Kernels.splitFusedHeads(Buf.of(qkv), Buf.of(q), Buf.of(k), Buf.of(v), b, t, nh, hs);
+      Profiler.stop("attention head split/merge", t0);
     } else {
-      q = toHeads(query.forward(x), b, t);
-      k = toHeads(key.forward(x), b, t);
-      v = toHeads(value.forward(x), b, t);
+      INDArray qFlat = query.forward(x);
+      INDArray kFlat = key.forward(x);
+      INDArray vFlat = value.forward(x);
+      long t0 = Profiler.start();
+      q = toHeads(qFlat, b, t);
+      k = toHeads(kFlat, b, t);
+      v = toHeads(vFlat, b, t);
+      Profiler.stop("attention head split/merge", t0);
     }
+    double productFlops = 2.0 * b * nh * t * t * hs; // each of q·kᵀ and p·v
+    long t0 = Profiler.start();
     INDArray probs = Nd4j.createUninitialized(x.dataType(), (long) b * nh, t, t);
     Nd4j.matmul(q, k, probs, false, true, false); // raw scores q·kᵀ
+    t0 = lap("attention q·kᵀ", t0, productFlops);
     Kernels.maskedSoftmaxInPlace(Buf.of(probs), maskAdd, b, nh, t, scale);
+    t0 = lap("attention softmax", t0, 0);
     INDArray probsDrop = probs;
     Dropout.Mask mask = null;
     if (mode.training() && dropout > 0) {
       probsDrop = probs.dup();
       mask = Dropout.applyInPlace(probsDrop, dropout, mode);
+      t0 = lap("dropout", t0, 0);
     }
     INDArray ctx = Nd4j.createUninitialized(x.dataType(), (long) b * nh, t, hs);
     Nd4j.matmul(probsDrop, v, ctx, false, false, false);
+    t0 = lap("attention p·v", t0, productFlops);
     INDArray out = Nd4j.createUninitialized(x.dataType(), (long) b * t, (long) nh * hs);
     Kernels.mergeHeads(Buf.of(ctx), Buf.of(out), b, t, nh, hs);
+    Profiler.stop("attention head split/merge", t0);
     return new Fwd<>(out, new Cache(x, q, k, v, probs, probsDrop, mask, b, t));
   }
 
@@ -76,22 +91,38 @@ public final class BertSelfAttention {
   public INDArray backward(Cache c, INDArray dOut) {
     int b = c.b();
     int t = c.t();
+    double productFlops = 2.0 * b * nh * t * t * hs;
+    long t0 = Profiler.start();
     INDArray dCtx = toHeads(dOut, b, t);
+    t0 = lap("attention head split/merge", t0, 0);
     INDArray dProbs = Nd4j.createUninitialized(dOut.dataType(), (long) b * nh, t, t);
     Nd4j.matmul(dCtx, c.v(), dProbs, false, true, false); // dP = dCtx·vᵀ
     INDArray dV = Nd4j.createUninitialized(dOut.dataType(), (long) b * nh, t, hs);
     Nd4j.matmul(c.probsDrop(), dCtx, dV, true, false, false); // dV = Pᵀ·dCtx
+    t0 = lap("attention bwd products", t0, 2 * productFlops);
     Dropout.backwardInPlace(dProbs, c.dropMask());
     Kernels.softmaxBackwardInPlace(Buf.of(dProbs), Buf.of(c.probs()), b * nh * t, t, scale);
+    t0 = lap("attention bwd softmax (+dropout)", t0, 0);
     INDArray dQ = Nd4j.createUninitialized(dOut.dataType(), (long) b * nh, t, hs);
     Nd4j.matmul(dProbs, c.k(), dQ, false, false, false); // dQ = dS·k
     INDArray dK = Nd4j.createUninitialized(dOut.dataType(), (long) b * nh, t, hs);
     Nd4j.matmul(dProbs, c.q(), dK, true, false, false); // dK = dSᵀ·q
+    t0 = lap("attention bwd products", t0, 2 * productFlops);
+    INDArray dVFlat = fromHeads(dV, b, t);
+    INDArray dKFlat = fromHeads(dK, b, t);
+    INDArray dQFlat = fromHeads(dQ, b, t);
+    Profiler.stop("attention head split/merge", t0);
     // reverse order of forward: value, key, query
-    INDArray dX = value.backward(c.x(), fromHeads(dV, b, t));
-    key.backwardAccumulate(c.x(), fromHeads(dK, b, t), dX);
-    query.backwardAccumulate(c.x(), fromHeads(dQ, b, t), dX);
+    INDArray dX = value.backward(c.x(), dVFlat);
+    key.backwardAccumulate(c.x(), dKFlat, dX);
+    query.backwardAccumulate(c.x(), dQFlat, dX);
     return dX;
+  }
+
+  /** Profiler lap: adds the time since {@code t0} to {@code name} and returns a new start time. */
+  private static long lap(String name, long t0, double flops) {
+    Profiler.stop(name, t0, flops);
+    return Profiler.start();
   }
 
   private INDArray toHeads(INDArray flat, int b, int t) {

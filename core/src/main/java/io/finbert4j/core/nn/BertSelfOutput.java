@@ -24,7 +24,9 @@ public class BertSelfOutput {
   /** h [B·T, in], residual [B·T, H] → new [B·T, H]. */
   public Fwd<Cache> forward(INDArray h, INDArray residual, Mode mode) {
     INDArray y = dense.forward(h, mode);
+    long t0 = Profiler.start();
     Dropout.Mask mask = Dropout.applyInPlace(y, dropout, mode);
+    Profiler.stop("dropout", t0);
     Fwd<LayerNorm.Cache> ln = LayerNorm.forwardResidual(y, residual); // y += residual, then LayerNorm
     return new Fwd<>(ln.out(), new Cache(h, mask, ln.cache()));
   }
@@ -32,8 +34,10 @@ public class BertSelfOutput {
   /** Returns {dH, dResidual}; dResidual is the gradient flowing into the skip connection. */
   public INDArray[] backward(Cache c, INDArray dOut) {
     INDArray dSum = LayerNorm.backward(c.ln(), dOut); // gradient of (dense + residual)
+    long t0 = Profiler.start();
     INDArray dDense = dSum.dup();
     Dropout.backwardInPlace(dDense, c.dropMask());
+    Profiler.stop("dropout bwd", t0);
     INDArray dH = dense.backward(c.h(), dDense);
     return new INDArray[] {dH, dSum};
   }

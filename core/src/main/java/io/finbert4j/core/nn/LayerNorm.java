@@ -27,10 +27,12 @@ public final class LayerNorm {
   public Fwd<Cache> forward(INDArray x) {
     Shapes.check("LayerNorm(" + weight.name() + ")", x, -1, h);
     int m = (int) x.size(0);
+    long t0 = Profiler.start();
     INDArray y = Nd4j.createUninitialized(x.dataType(), m, h);
     double[] mean = new double[m];
     double[] rstd = new double[m];
     Kernels.layerNormForward(Buf.of(x), Buf.of(weight.value()), Buf.of(bias.value()), Buf.of(y), mean, rstd, m, h, eps);
+    Profiler.stop("layernorm", t0);
     return new Fwd<>(y, new Cache(x, mean, rstd));
   }
 
@@ -42,20 +44,24 @@ public final class LayerNorm {
     Shapes.check("LayerNorm(" + weight.name() + ")", x, -1, h);
     Shapes.check("LayerNorm(" + weight.name() + ") residual", residual, x.size(0), h);
     int m = (int) x.size(0);
+    long t0 = Profiler.start();
     INDArray y = Nd4j.createUninitialized(x.dataType(), m, h);
     double[] mean = new double[m];
     double[] rstd = new double[m];
     Kernels.addLayerNormForward(Buf.of(x), Buf.of(residual), Buf.of(weight.value()), Buf.of(bias.value()), Buf.of(y),
         mean, rstd, m, h, eps);
+    Profiler.stop("layernorm (+residual)", t0);
     return new Fwd<>(y, new Cache(x, mean, rstd));
   }
 
   /** Returns new dX; accumulates dGamma, dBeta. */
   public INDArray backward(Cache c, INDArray dY) {
     int m = (int) dY.size(0);
+    long t0 = Profiler.start();
     INDArray dX = Nd4j.createUninitialized(dY.dataType(), m, h);
     Kernels.layerNormBackward(Buf.of(dY), Buf.of(c.x()), Buf.of(weight.value()), c.mean(), c.rstd(), Buf.of(dX),
         Buf.of(weight.grad()), Buf.of(bias.grad()), m, h);
+    Profiler.stop("layernorm bwd", t0);
     return dX;
   }
 }

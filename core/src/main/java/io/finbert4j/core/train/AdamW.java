@@ -2,6 +2,7 @@ package io.finbert4j.core.train;
 
 import io.finbert4j.core.Parameter;
 import io.finbert4j.core.ParameterRegistry;
+import io.finbert4j.core.nn.Profiler;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -125,6 +126,7 @@ public final class AdamW {
    * @param maxGradNorm clip the global norm to this ({@code <= 0} or infinite: no clipping)
    */
   public StepStats step(double lr, ToDoubleFunction<Parameter> lrScale, double gradScale, double maxGradNorm) {
+    long t0 = Profiler.start();
     double norm = gradNorm(gradScale);
     double clip = 1.0;
     if (maxGradNorm > 0 && Double.isFinite(maxGradNorm)) {
@@ -174,6 +176,7 @@ public final class AdamW {
                   m[i], v[i], (int) w[1], (int) w[2],
                   g, decayMul[i], b1, b2, omb1, omb2, stepSize[i], bc2Sqrt[i], eps);
             });
+    Profiler.stop("adamw (incl. grad norm)", t0);
     return new StepStats(norm, clip);
   }
 
