@@ -1,6 +1,7 @@
 package io.finbert4j.core.nn;
 
 import java.nio.FloatBuffer;
+import java.util.stream.IntStream;
 import org.apache.commons.math3.special.Erf;
 
 /**
@@ -26,6 +27,39 @@ public final class Kernels {
 
   /** Elements per bulk transfer in the elementwise kernels: 32 KiB of floats, well inside L1/L2. */
   private static final int CHUNK = 8192;
+
+  /*
+   * The FLOAT fast paths split their rows (or chunks) across the cores when there is enough work: the
+   * gemms use every core, and on a small machine the single-threaded remainder (softmax, GELU, LayerNorm,
+   * head layout copies) was a fifth of a forward pass. Below PARALLEL_MIN_ELEMENTS a kernel stays on the
+   * calling thread (forking costs tens of µs, which would hurt batch-1 latency). Each part writes disjoint
+   * output ranges; reductions (LayerNorm's dGamma/dBeta, bias sums) keep a partial per part and add them
+   * in part order, so results do not depend on thread timing. DOUBLE paths stay serial.
+   */
+  private static final int PARALLEL_MIN_ELEMENTS = 1 << 15;
+  private static final int THREADS = Math.max(1,
+      Integer.getInteger("finbert.kernel.threads", Runtime.getRuntime().availableProcessors()));
+
+  /** A kernel body over the item range [from, to) of part {@code part}. */
+  @FunctionalInterface
+  interface RangeBody {
+    void run(int part, int from, int to);
+  }
+
+  /** Number of parts to split n items (of {@code elements} elements in all) into: 1 when small. */
+  static int parts(int n, long elements) {
+    return (int) Math.max(1, Math.min(Math.min(THREADS, n), elements / PARALLEL_MIN_ELEMENTS));
+  }
+
+  /** Runs body over [0, n) in {@code parts} contiguous ranges, on the common pool and the calling thread. */
+  static void forRanges(int n, int parts, RangeBody body) {
+    if (parts <= 1) {
+      body.run(0, 0, n);
+      return;
+    }
+    IntStream.range(0, parts).parallel()
+        .forEach(p -> body.run(p, (int) ((long) n * p / parts), (int) ((long) n * (p + 1) / parts)));
+  }
 
   /** Scratch slots per thread; a kernel uses distinct slots for its operands and calls no other kernel. */
   private static final int SLOTS = 4;
@@ -152,13 +186,19 @@ public final class Kernels {
   /** Float path of the two LayerNorm forwards; residual may be null. Statistics accumulate in double. */
   private static void addLayerNormForwardF(FloatBuffer x, FloatBuffer residual, FloatBuffer gamma,
       FloatBuffer beta, FloatBuffer y, double[] mean, double[] rstd, int rows, int cols, double eps) {
+    forRanges(rows, parts(rows, (long) rows * cols), (part, from, to) ->
+        addLayerNormForwardRows(x, residual, gamma, beta, y, mean, rstd, from, to, cols, eps));
+  }
+
+  private static void addLayerNormForwardRows(FloatBuffer x, FloatBuffer residual, FloatBuffer gamma,
+      FloatBuffer beta, FloatBuffer y, double[] mean, double[] rstd, int from, int to, int cols, double eps) {
     float[] xr = scratch(0, cols);
     float[] rr = scratch(1, cols);
     float[] g = scratch(2, cols);
     float[] bt = scratch(3, cols);
     gamma.get(0, g, 0, cols);
     beta.get(0, bt, 0, cols);
-    for (int r = 0; r < rows; r++) {
+    for (int r = from; r < to; r++) {
       int o = r * cols;
       x.get(o, xr, 0, cols);
       if (residual != null) {
@@ -236,12 +276,31 @@ public final class Kernels {
 
   private static void layerNormBackwardF(FloatBuffer dY, FloatBuffer x, FloatBuffer gamma, double[] mean,
       double[] rstd, FloatBuffer dX, double[] dg, double[] db, int rows, int cols) {
+    int parts = parts(rows, (long) rows * cols);
+    if (parts <= 1) {
+      layerNormBackwardRows(dY, x, gamma, mean, rstd, dX, dg, db, 0, rows, cols);
+      return;
+    }
+    double[][] pdg = new double[parts][cols];
+    double[][] pdb = new double[parts][cols];
+    forRanges(rows, parts, (part, from, to) ->
+        layerNormBackwardRows(dY, x, gamma, mean, rstd, dX, pdg[part], pdb[part], from, to, cols));
+    for (int p = 0; p < parts; p++) { // in part order: deterministic sums
+      for (int c = 0; c < cols; c++) {
+        dg[c] += pdg[p][c];
+        db[c] += pdb[p][c];
+      }
+    }
+  }
+
+  private static void layerNormBackwardRows(FloatBuffer dY, FloatBuffer x, FloatBuffer gamma, double[] mean,
+      double[] rstd, FloatBuffer dX, double[] dg, double[] db, int from, int to, int cols) {
     float[] dyr = scratch(0, cols);
     float[] xh = scratch(1, cols);
     float[] g = scratch(2, cols);
     float[] dn = scratch(3, cols);
     gamma.get(0, g, 0, cols);
-    for (int r = 0; r < rows; r++) {
+    for (int r = from; r < to; r++) {
       int o = r * cols;
       float m = (float) mean[r];
       float s = (float) rstd[r];
@@ -352,17 +411,20 @@ public final class Kernels {
     if (!exact && allFloat(x, y)) {
       FloatBuffer fx = x.floats();
       FloatBuffer fy = y.floats();
-      float[] a = scratch(0, CHUNK);
-      float[] o = scratch(1, CHUNK);
-      for (int off = 0; off < n; off += CHUNK) {
-        int len = Math.min(CHUNK, n - off);
-        fx.get(off, a, 0, len);
-        for (int i = 0; i < len; i++) {
-          float v = a[i];
-          o[i] = 0.5f * v * (1f + erfFloat(v * INV_SQRT2_F));
+      int chunks = (n + CHUNK - 1) / CHUNK;
+      forRanges(chunks, parts(chunks, n), (part, c0, c1) -> {
+        float[] a = scratch(0, CHUNK);
+        float[] o = scratch(1, CHUNK);
+        for (int off = c0 * CHUNK; off < Math.min(n, c1 * CHUNK); off += CHUNK) {
+          int len = Math.min(CHUNK, n - off);
+          fx.get(off, a, 0, len);
+          for (int i = 0; i < len; i++) {
+            float v = a[i];
+            o[i] = 0.5f * v * (1f + erfFloat(v * INV_SQRT2_F));
+          }
+          fy.put(off, o, 0, len);
         }
-        fy.put(off, o, 0, len);
-      }
+      });
       return;
     }
     for (int i = 0; i < n; i++) {
@@ -377,23 +439,26 @@ public final class Kernels {
       FloatBuffer fdy = dY.floats();
       FloatBuffer fx = x.floats();
       FloatBuffer fdx = dX.floats();
-      float[] a = scratch(0, CHUNK);
-      float[] d = scratch(1, CHUNK);
-      float[] c = scratch(2, CHUNK);
-      for (int off = 0; off < n; off += CHUNK) {
-        int len = Math.min(CHUNK, n - off);
-        fx.get(off, a, 0, len);
-        fdy.get(off, d, 0, len);
-        // two passes: C2 vectorises each, but not the fused body (measured ~10x slower)
-        for (int i = 0; i < len; i++) {
-          c[i] = 0.5f * (1f + erfFloat(a[i] * INV_SQRT2_F)); // Φ(x)
+      int chunks = (n + CHUNK - 1) / CHUNK;
+      forRanges(chunks, parts(chunks, n), (part, c0, c1) -> {
+        float[] a = scratch(0, CHUNK);
+        float[] d = scratch(1, CHUNK);
+        float[] c = scratch(2, CHUNK);
+        for (int off = c0 * CHUNK; off < Math.min(n, c1 * CHUNK); off += CHUNK) {
+          int len = Math.min(CHUNK, n - off);
+          fx.get(off, a, 0, len);
+          fdy.get(off, d, 0, len);
+          // two passes: C2 vectorises each, but not the fused body (measured ~10x slower)
+          for (int i = 0; i < len; i++) {
+            c[i] = 0.5f * (1f + erfFloat(a[i] * INV_SQRT2_F)); // Φ(x)
+          }
+          for (int i = 0; i < len; i++) {
+            float v = a[i];
+            d[i] *= c[i] + v * INV_SQRT_2PI_F * expNegSmall(-0.5f * v * v); // Φ(x) + x·φ(x)
+          }
+          fdx.put(off, d, 0, len);
         }
-        for (int i = 0; i < len; i++) {
-          float v = a[i];
-          d[i] *= c[i] + v * INV_SQRT_2PI_F * expNegSmall(-0.5f * v * v); // Φ(x) + x·φ(x)
-        }
-        fdx.put(off, d, 0, len);
-      }
+      });
       return;
     }
     for (int i = 0; i < n; i++) {
@@ -490,12 +555,15 @@ public final class Kernels {
   public static void splitHeads(Buf src, Buf dst, int b, int t, int nh, int hs) {
     int h = nh * hs;
     if (allFloat(src, dst)) {
-      int n = b * t * h;
-      float[] s = scratch(0, n);
-      float[] d = scratch(1, n);
-      src.floats().get(0, s, 0, n);
-      copyToHeads(s, h, 0, d, b, t, nh, hs);
-      dst.floats().put(0, d, 0, n);
+      int per = t * h; // one batch row: contiguous in both layouts
+      forRanges(b, parts(b, (long) b * per), (part, b0, b1) -> {
+        int n = (b1 - b0) * per;
+        float[] s = scratch(0, n);
+        float[] d = scratch(1, n);
+        src.floats().get(b0 * per, s, 0, n);
+        copyToHeads(s, h, 0, d, b1 - b0, t, nh, hs);
+        dst.floats().put(b0 * per, d, 0, n);
+      });
       return;
     }
     for (int bi = 0; bi < b; bi++) {
@@ -521,15 +589,18 @@ public final class Kernels {
       throw new IllegalArgumentException("splitFusedHeads needs FLOAT buffers");
     }
     int h = nh * hs;
-    int n = b * t * h;
-    float[] s = scratch(0, 3 * n);
-    src.floats().get(0, s, 0, 3 * n);
+    int per = t * h; // one batch row of one of q, k, v
     Buf[] dst = {q, k, v};
-    for (int part = 0; part < 3; part++) {
-      float[] d = scratch(1, n);
-      copyToHeads(s, 3 * h, part * h, d, b, t, nh, hs);
-      dst[part].floats().put(0, d, 0, n);
-    }
+    forRanges(b, parts(b, 3L * b * per), (p, b0, b1) -> {
+      int n = (b1 - b0) * per;
+      float[] s = scratch(0, 3 * n);
+      src.floats().get(3 * b0 * per, s, 0, 3 * n);
+      for (int part = 0; part < 3; part++) {
+        float[] d = scratch(1, n);
+        copyToHeads(s, 3 * h, part * h, d, b1 - b0, t, nh, hs);
+        dst[part].floats().put(b0 * per, d, 0, n);
+      }
+    });
   }
 
   /**
@@ -551,19 +622,22 @@ public final class Kernels {
   public static void mergeHeads(Buf src, Buf dst, int b, int t, int nh, int hs) {
     int h = nh * hs;
     if (allFloat(src, dst)) {
-      int n = b * t * h;
-      float[] s = scratch(0, n);
-      float[] d = scratch(1, n);
-      src.floats().get(0, s, 0, n);
-      for (int bi = 0; bi < b; bi++) {
-        for (int ti = 0; ti < t; ti++) {
-          int d0 = (bi * t + ti) * h;
-          for (int hi = 0; hi < nh; hi++) {
-            System.arraycopy(s, ((bi * nh + hi) * t + ti) * hs, d, d0 + hi * hs, hs);
+      int per = t * h; // one batch row: contiguous in both layouts
+      forRanges(b, parts(b, (long) b * per), (part, b0, b1) -> {
+        int n = (b1 - b0) * per;
+        float[] s = scratch(0, n);
+        float[] d = scratch(1, n);
+        src.floats().get(b0 * per, s, 0, n);
+        for (int bi = 0; bi < b1 - b0; bi++) {
+          for (int ti = 0; ti < t; ti++) {
+            int d0 = (bi * t + ti) * h;
+            for (int hi = 0; hi < nh; hi++) {
+              System.arraycopy(s, ((bi * nh + hi) * t + ti) * hs, d, d0 + hi * hs, hs);
+            }
           }
         }
-      }
-      dst.floats().put(0, d, 0, n);
+        dst.floats().put(b0 * per, d, 0, n);
+      });
       return;
     }
     for (int bi = 0; bi < b; bi++) {
@@ -588,37 +662,45 @@ public final class Kernels {
     if (s.floats() != null) {
       FloatBuffer fs = s.floats();
       float sc = (float) scale;
-      int block = nh * t * t; // one batch row's scores [NH, T, T]
-      float[] a = scratch(0, block);
-      float[] m = scratch(1, t);
-      for (int bi = 0; bi < b; bi++) {
-        // additive mask as HF: 0 or the float minimum (scale·s + min rounds to min; an add, not a
-        // select, so the loop vectorises — C2 on JDK 17 does not vectorise conditional moves)
-        for (int k = 0; k < t; k++) {
-          m[k] = (float) maskAdd[bi][k];
+      int block = t * t; // one (batch row, head)'s scores [T, T]
+      int blocks = b * nh;
+      forRanges(blocks, parts(blocks, (long) blocks * block), (part, from, to) -> {
+        float[] a = scratch(0, block);
+        float[] m = scratch(1, t);
+        int maskRow = -1;
+        for (int bh = from; bh < to; bh++) {
+          int bi = bh / nh;
+          if (bi != maskRow) {
+            // additive mask as HF: 0 or the float minimum (scale·s + min rounds to min; an add, not a
+            // select, so the loop vectorises — C2 on JDK 17 does not vectorise conditional moves)
+            for (int k = 0; k < t; k++) {
+              m[k] = (float) maskAdd[bi][k];
+            }
+            maskRow = bi;
+          }
+          fs.get(bh * block, a, 0, block);
+          for (int o = 0; o < block; o += t) {
+            for (int k = 0; k < t; k++) {
+              a[o + k] = a[o + k] * sc + m[k];
+            }
+            float max = Float.NEGATIVE_INFINITY;
+            for (int k = 0; k < t; k++) {
+              max = Math.max(max, a[o + k]);
+            }
+            float sum = 0;
+            for (int k = 0; k < t; k++) { // scalar either way (expFloat's bit tricks), so sum here too
+              float e = expFloat(a[o + k] - max);
+              a[o + k] = e;
+              sum += e;
+            }
+            float inv = 1f / sum;
+            for (int k = 0; k < t; k++) {
+              a[o + k] *= inv;
+            }
+          }
+          fs.put(bh * block, a, 0, block);
         }
-        fs.get(bi * block, a, 0, block);
-        for (int o = 0; o < block; o += t) {
-          for (int k = 0; k < t; k++) {
-            a[o + k] = a[o + k] * sc + m[k];
-          }
-          float max = Float.NEGATIVE_INFINITY;
-          for (int k = 0; k < t; k++) {
-            max = Math.max(max, a[o + k]);
-          }
-          float sum = 0;
-          for (int k = 0; k < t; k++) { // scalar either way (expFloat's bit tricks), so sum here too
-            float e = expFloat(a[o + k] - max);
-            a[o + k] = e;
-            sum += e;
-          }
-          float inv = 1f / sum;
-          for (int k = 0; k < t; k++) {
-            a[o + k] *= inv;
-          }
-        }
-        fs.put(bi * block, a, 0, block);
-      }
+      });
       return;
     }
     for (int bi = 0; bi < b; bi++) {
@@ -659,24 +741,27 @@ public final class Kernels {
       FloatBuffer fp = p.floats();
       float sc = (float) scale;
       int rowsPerChunk = Math.max(1, CHUNK / t);
-      float[] d = scratch(0, rowsPerChunk * t);
-      float[] pa = scratch(1, rowsPerChunk * t);
-      for (int r0 = 0; r0 < rows; r0 += rowsPerChunk) {
-        int nr = Math.min(rowsPerChunk, rows - r0);
-        int len = nr * t;
-        fd.get(r0 * t, d, 0, len);
-        fp.get(r0 * t, pa, 0, len);
-        for (int o = 0; o < len; o += t) {
-          float dot = 0;
-          for (int k = 0; k < t; k++) {
-            dot += d[o + k] * pa[o + k];
+      int chunks = (rows + rowsPerChunk - 1) / rowsPerChunk;
+      forRanges(chunks, parts(chunks, (long) rows * t), (part, c0, c1) -> {
+        float[] d = scratch(0, rowsPerChunk * t);
+        float[] pa = scratch(1, rowsPerChunk * t);
+        for (int r0 = c0 * rowsPerChunk; r0 < Math.min(rows, c1 * rowsPerChunk); r0 += rowsPerChunk) {
+          int nr = Math.min(rowsPerChunk, rows - r0);
+          int len = nr * t;
+          fd.get(r0 * t, d, 0, len);
+          fp.get(r0 * t, pa, 0, len);
+          for (int o = 0; o < len; o += t) {
+            float dot = 0;
+            for (int k = 0; k < t; k++) {
+              dot += d[o + k] * pa[o + k];
+            }
+            for (int k = 0; k < t; k++) {
+              d[o + k] = sc * pa[o + k] * (d[o + k] - dot);
+            }
           }
-          for (int k = 0; k < t; k++) {
-            d[o + k] = sc * pa[o + k] * (d[o + k] - dot);
-          }
+          fd.put(r0 * t, d, 0, len);
         }
-        fd.put(r0 * t, d, 0, len);
-      }
+      });
       return;
     }
     for (int r = 0; r < rows; r++) {

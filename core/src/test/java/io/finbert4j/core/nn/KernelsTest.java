@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.SplittableRandom;
 import org.apache.commons.math3.special.Erf;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -59,10 +61,13 @@ class KernelsTest {
     assertTrue(worst <= 1e-6, "x·phi(x) abs error " + worst + " exceeds 1e-6");
   }
 
-  @Test
-  void floatKernelsMatchTheirDoubleTwins() {
-    int rows = 37;
-    int cols = 53;
+  /**
+   * Small shapes run each float kernel on the calling thread; the large ones are past the parallel threshold, so
+   * the kernels split their rows across threads (and LayerNorm's dGamma/dBeta reduce per part).
+   */
+  @ParameterizedTest(name = "rows {0} x cols {1}, softmax batch {2}")
+  @CsvSource({"37, 53, 1", "1500, 97, 5"})
+  void floatKernelsMatchTheirDoubleTwins(int rows, int cols, int batch) {
     SplittableRandom rng = new SplittableRandom(7);
     double[] data = new double[rows * cols];
     double[] grad = new double[rows * cols];
@@ -106,21 +111,62 @@ class KernelsTest {
     assertClose("addLayerNormForward (sum)", sd, sf, 1e-5);
     assertClose("addLayerNormForward", od, of, 1e-5);
 
-    // masked softmax over scores [B=1, NH=2, T, T], every fifth key padded
+    // LayerNorm backward (dX written, dGamma/dBeta accumulated)
+    INDArray dxd = xd.ulike();
+    INDArray dxf = xf.ulike();
+    INDArray dgd = Nd4j.zeros(DataType.DOUBLE, cols);
+    INDArray dbd = Nd4j.zeros(DataType.DOUBLE, cols);
+    INDArray dgf = Nd4j.zeros(DataType.FLOAT, cols);
+    INDArray dbf = Nd4j.zeros(DataType.FLOAT, cols);
+    Kernels.layerNormBackward(Buf.of(gd), Buf.of(sd), Buf.of(gamma), md, rd, Buf.of(dxd), Buf.of(dgd), Buf.of(dbd),
+        rows, cols);
+    Kernels.layerNormBackward(Buf.of(gf), Buf.of(sf), Buf.of(gamma.castTo(DataType.FLOAT)), mf, rf, Buf.of(dxf),
+        Buf.of(dgf), Buf.of(dbf), rows, cols);
+    assertClose("layerNormBackward dX", dxd, dxf, 5e-5);
+    assertClose("layerNormBackward dGamma", dgd, dgf, 1e-5 * rows);
+    assertClose("layerNormBackward dBeta", dbd, dbf, 1e-5 * rows);
+
+    // head layout round trip: [B·T, NH·HS] -> [B·NH, T, HS] -> back, against the element path
+    int nh = 3;
+    int hsz = 5;
+    int tt = 7;
+    int bb = Math.max(1, rows * cols / (tt * nh * hsz));
+    INDArray flatD = Nd4j.rand(DataType.DOUBLE, (long) bb * tt, nh * hsz);
+    INDArray headsD = Nd4j.create(DataType.DOUBLE, (long) bb * nh, tt, hsz);
+    INDArray headsF = Nd4j.create(DataType.FLOAT, (long) bb * nh, tt, hsz);
+    Kernels.splitHeads(Buf.of(flatD), Buf.of(headsD), bb, tt, nh, hsz);
+    Kernels.splitHeads(Buf.of(flatD.castTo(DataType.FLOAT)), Buf.of(headsF), bb, tt, nh, hsz);
+    assertClose("splitHeads", headsD, headsF, 1e-7);
+    assertTrue(headsD.sumNumber().doubleValue() > 0 && headsD.sumNumber().doubleValue()
+        == flatD.sumNumber().doubleValue(), "splitHeads must move every element");
+    INDArray backF = Nd4j.create(DataType.FLOAT, (long) bb * tt, nh * hsz);
+    Kernels.mergeHeads(Buf.of(headsF), Buf.of(backF), bb, tt, nh, hsz);
+    assertClose("mergeHeads(splitHeads(x))", flatD, backF, 1e-7);
+
+    // masked softmax over scores [B, NH=2, T, T], every fifth key padded (shifted per batch row)
     int t = cols;
     int heads = 2;
-    INDArray sc = Nd4j.randn(DataType.DOUBLE, heads, t, t).muli(4);
-    double[][] mask = new double[1][t];
-    double[][] maskF = new double[1][t];
-    for (int k = 0; k < t; k += 5) {
-      mask[0][k] = -Double.MAX_VALUE;
-      maskF[0][k] = -Float.MAX_VALUE;
+    INDArray sc = Nd4j.randn(DataType.DOUBLE, (long) batch * heads, t, t).muli(4);
+    double[][] mask = new double[batch][t];
+    double[][] maskF = new double[batch][t];
+    for (int bi = 0; bi < batch; bi++) {
+      for (int k = bi % 5; k < t; k += 5) {
+        mask[bi][k] = -Double.MAX_VALUE;
+        maskF[bi][k] = -Float.MAX_VALUE;
+      }
     }
     INDArray pd = sc.dup();
     INDArray pf = sc.castTo(DataType.FLOAT);
-    Kernels.maskedSoftmaxInPlace(Buf.of(pd), mask, 1, heads, t, 0.125);
-    Kernels.maskedSoftmaxInPlace(Buf.of(pf), maskF, 1, heads, t, 0.125);
+    Kernels.maskedSoftmaxInPlace(Buf.of(pd), mask, batch, heads, t, 0.125);
+    Kernels.maskedSoftmaxInPlace(Buf.of(pf), maskF, batch, heads, t, 0.125);
     assertClose("maskedSoftmaxInPlace", pd, pf, 1e-6);
+
+    // softmax backward in place over dP
+    INDArray dpd = Nd4j.randn(DataType.DOUBLE, (long) batch * heads, t, t);
+    INDArray dpf = dpd.castTo(DataType.FLOAT);
+    Kernels.softmaxBackwardInPlace(Buf.of(dpd), Buf.of(pd), batch * heads * t, t, 0.125);
+    Kernels.softmaxBackwardInPlace(Buf.of(dpf), Buf.of(pf), batch * heads * t, t, 0.125);
+    assertClose("softmaxBackwardInPlace", dpd, dpf, 1e-6);
   }
 
   private static void assertClose(String what, INDArray expected, INDArray actual, double tol) {
