@@ -27,10 +27,27 @@ public final class BertEncoder {
     return new Fwd<>(h, caches);
   }
 
+  /**
+   * Backward through the layers in reverse. Inside the training workspace each layer's backward runs in a nested
+   * workspace that is rewound for the next layer, and only its dInput is copied out: the temporaries of a
+   * backward pass then cost one layer's worth of memory instead of L layers' (the forward caches stay: backward
+   * needs them).
+   */
+  /** -Dfinbert.backward.scoped=false keeps every layer's backward temporaries until the pass ends (A/B switch). */
+  static final boolean SCOPED_BACKWARD = !"false".equals(System.getProperty("finbert.backward.scoped"));
+
   public INDArray backward(List<BertLayer.Cache> caches, INDArray dOut) {
     INDArray d = dOut;
+    boolean scoped = SCOPED_BACKWARD && Workspaces.active(Workspaces.TRAINING);
     for (int i = layer.size() - 1; i >= 0; i--) {
-      d = layer.get(i).backward(caches.get(i), d);
+      if (scoped) {
+        BertLayer l = layer.get(i);
+        BertLayer.Cache c = caches.get(i);
+        INDArray dIn = d;
+        d = Workspaces.scoped(Workspaces.TRAINING_LAYER, Workspaces.TRAINING, () -> l.backward(c, dIn));
+      } else {
+        d = layer.get(i).backward(caches.get(i), d);
+      }
     }
     return d;
   }

@@ -1,6 +1,7 @@
 package io.finbert4j.core.nn;
 
 import java.util.function.Supplier;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
 import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
@@ -27,6 +28,9 @@ public final class Workspaces {
   /** Training passes (forward + backward; the caches live until backward ends). */
   public static final String TRAINING = "finbert4j-training";
 
+  /** One encoder layer's backward temporaries, nested in {@link #TRAINING} and rewound per layer. */
+  public static final String TRAINING_LAYER = "finbert4j-training-layer";
+
   /** Headroom over the largest pass seen, so that slightly longer batches don't spill. */
   private static final double OVERALLOCATION = 0.2;
 
@@ -42,6 +46,30 @@ public final class Workspaces {
       .policyReset(ResetPolicy.BLOCK_LEFT)
       .policySpill(SpillPolicy.REALLOCATE)
       .build();
+
+  /** Whether this thread is inside workspace {@code id} right now. */
+  public static boolean active(String id) {
+    return Nd4j.getWorkspaceManager().checkIfWorkspaceExistsAndActive(id);
+  }
+
+  /**
+   * Runs {@code step} in the nested workspace {@code id} and copies its result out into the enclosing workspace
+   * {@code parent} (which must be active), so that everything else {@code step} allocated is reused by the next
+   * call.
+   */
+  public static INDArray scoped(String id, String parent, Supplier<INDArray> step) {
+    try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(CONFIG, id)) {
+      return step.get().leverageTo(parent);
+    }
+  }
+
+  /** Bytes currently reserved by this thread's workspace {@code id} (0 if it does not exist). */
+  public static long sizeBytes(String id) {
+    if (!Nd4j.getWorkspaceManager().checkIfWorkspaceExists(id)) {
+      return 0;
+    }
+    return Nd4j.getWorkspaceManager().getWorkspaceForCurrentThread(id).getCurrentSize();
+  }
 
   /** Runs {@code pass} inside this thread's workspace {@code id}; its result must not hold INDArrays. */
   public static <T> T run(String id, Supplier<T> pass) {
