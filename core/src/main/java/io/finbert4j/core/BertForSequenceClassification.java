@@ -77,6 +77,29 @@ public final class BertForSequenceClassification {
     return precision;
   }
 
+  /** Tokens per warm-up pass: a typical short sentence. */
+  static final int WARM_UP_TOKENS = 16;
+
+  /**
+   * Runs {@code passes} throw-away predictions on a 1 × 16 input so that the first real one is not a cold one: the
+   * JIT compiles the elementwise kernels, the BLAS threads start and the inference workspace is sized. Returns this.
+   * {@link FinBert#load} calls it; call it yourself after {@link #load} in latency-sensitive services.
+   */
+  public BertForSequenceClassification warmUp(int passes) {
+    int t = Math.min(WARM_UP_TOKENS, config.maxPositionEmbeddings());
+    int[][] ids = new int[1][t];
+    int[][] mask = new int[1][t];
+    int[][] types = new int[1][t];
+    for (int j = 0; j < t; j++) {
+      ids[0][j] = j % config.vocabSize();
+      mask[0][j] = 1;
+    }
+    for (int i = 0; i < passes; i++) {
+      predictLogits(ids, mask, types);
+    }
+    return this;
+  }
+
   /** The inference precision that actually runs: INT8 only when requested and available (float32 model). */
   public Precision effectivePrecision() {
     return int8 != null ? Precision.INT8 : Precision.FLOAT32;

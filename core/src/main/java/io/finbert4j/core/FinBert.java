@@ -100,6 +100,12 @@ public final class FinBert {
     this.negativeId = indexOfIgnoreCase(labels, NEGATIVE);
   }
 
+  /**
+   * Throw-away passes at the end of {@link #load}: without them the first prediction pays for JIT compilation of
+   * the kernels, BLAS thread start-up and workspace sizing (several times a warm prediction).
+   */
+  static final int WARM_UP_PASSES = 3;
+
   /** Loads a model directory with default options; see {@link #load(Path, FinBertOptions)}. */
   public static FinBert load(Path dir) throws IOException {
     return load(dir, FinBertOptions.DEFAULT);
@@ -110,7 +116,8 @@ public final class FinBert {
    * sharded safetensors or {@code pytorch_model.bin}, via {@link io.finbert4j.weights.BertCheckpoint}),
    * and the tokenizer ({@code vocab.txt} + {@code tokenizer_config.json}, or {@code tokenizer.json}).
    * The model runs at {@link FinBertOptions#precision()} (int8 falls back to float32 where unavailable:
-   * {@link BertForSequenceClassification#precisionNotice()} says why).
+   * {@link BertForSequenceClassification#precisionNotice()} says why). Loading ends with a few short warm-up
+   * passes ({@link BertForSequenceClassification#warmUp}) so that the first prediction is not a cold one.
    *
    * @throws NoSuchFileException when {@code dir} is not a directory
    * @throws IOException for unreadable files; IllegalArgumentException for invalid ones (named)
@@ -123,7 +130,7 @@ public final class FinBert {
     }
     BertTokenizer tokenizer = BertTokenizer.fromDirectory(dir);
     BertForSequenceClassification model =
-        BertForSequenceClassification.load(dir).withPrecision(options.precision());
+        BertForSequenceClassification.load(dir).withPrecision(options.precision()).warmUp(WARM_UP_PASSES);
     return create(tokenizer, model.config(), new LoadedModel(model), options);
   }
 
