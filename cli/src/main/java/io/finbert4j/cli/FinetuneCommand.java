@@ -23,8 +23,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code finbert finetune}: fine-tunes a sequence classifier on a labelled CSV file. The defaults are the recipe
- * recommended for the Financial PhraseBank with MiniLM (AdamW lr 2e-4, 3 epochs, linear warm-up 10 % then linear
- * decay, batch 32, max length 64, weight decay 0.01, clipping at norm 1), see {@link TrainerConfig#defaults()}.
+ * recommended for the Financial PhraseBank with MiniLM (AdamW lr 3e-4, 3 epochs, linear warm-up 10 % then linear
+ * decay, batch 32, max length 128, weight decay 0.01, clipping at norm 1), see {@link TrainerConfig#defaults()}.
  */
 @Command(
     name = "finetune",
