@@ -19,7 +19,7 @@ import javax.imageio.ImageIO;
  * Draws throughput (sequences/s) against batch×tokens from a JMH JSON result file ({@code -rf json}) as a grouped
  * bar chart PNG, one bar colour per series (ours vs ONNX Runtime, precisions ...). JDK only (java.awt + ImageIO):
  *
- * <pre>java scripts/PlotThroughput.java results.json docs/throughput.png ["title"]</pre>
+ * <pre>java scripts/PlotThroughput.java results.json docs/throughput.png ["title"] [--only model=minilm]</pre>
  *
  * <p>Each JMH result becomes one bar: x = its {@code shape} param ("BxT", e.g. "32x48") or its {@code batch} and
  * {@code tokens}/{@code seqLen} params; series = the benchmark method plus every other param; y = sequences/s =
@@ -40,13 +40,26 @@ public final class PlotThroughput {
   /** Set by a trailing {@code --ops-are-sequences}: JMH scores already count sequences, not calls. */
   static boolean opsAreSequences;
 
+  /** Set by {@code --only KEY=VALUE}: keep only results whose param KEY equals VALUE (e.g. model=minilm). */
+  static String onlyKey;
+  static String onlyValue;
+
   public static void main(String[] args) throws IOException {
-    if (args.length > 0 && args[args.length - 1].equals("--ops-are-sequences")) {
-      opsAreSequences = true;
-      args = java.util.Arrays.copyOf(args, args.length - 1);
+    List<String> rest = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--ops-are-sequences")) {
+        opsAreSequences = true;
+      } else if (args[i].equals("--only") && i + 1 < args.length && args[i + 1].contains("=")) {
+        onlyKey = args[i + 1].substring(0, args[i + 1].indexOf('='));
+        onlyValue = args[++i].substring(onlyKey.length() + 1);
+      } else {
+        rest.add(args[i]);
+      }
     }
+    args = rest.toArray(new String[0]);
     if (args.length < 2) {
-      throw new IllegalArgumentException("usage: java scripts/PlotThroughput.java results.json out.png [title] [--ops-are-sequences]");
+      throw new IllegalArgumentException(
+          "usage: java scripts/PlotThroughput.java results.json out.png [title] [--ops-are-sequences] [--only KEY=VALUE]");
     }
     System.setProperty("java.awt.headless", "true");
     Object json = new Json(Files.readString(Path.of(args[0]))).value();
@@ -76,6 +89,9 @@ public final class PlotThroughput {
     String bench = (String) r.get("benchmark");
     String method = bench.substring(bench.lastIndexOf('.', bench.lastIndexOf('.') - 1) + 1);
     Map<?, ?> params = r.get("params") instanceof Map<?, ?> m ? m : Map.of();
+    if (onlyKey != null && !onlyValue.equals(params.get(onlyKey))) {
+      return null;
+    }
     int batch;
     int tokens;
     String shape;
@@ -100,7 +116,7 @@ public final class PlotThroughput {
     }
     for (Map.Entry<?, ?> e : params.entrySet()) {
       String k = (String) e.getKey();
-      if (!k.equals("shape") && !k.equals("batch") && !k.equals("tokens") && !k.equals("seqLen")) {
+      if (!k.equals("shape") && !k.equals("batch") && !k.equals("tokens") && !k.equals("seqLen") && !k.equals(onlyKey)) {
         String v = (String) e.getValue();
         if (v.contains("/")) { // a model path: its directory names the model (e.g. .../bert-base/model.onnx)
           Path path = Path.of(v);

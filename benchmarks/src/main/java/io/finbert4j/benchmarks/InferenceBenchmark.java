@@ -5,6 +5,8 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.finbert4j.cli.onnx.MiniLmResources;
+import io.finbert4j.cli.onnx.RandomBert;
+import io.finbert4j.core.BertForSequenceClassification;
 import io.finbert4j.core.Backend;
 import io.finbert4j.core.BertModel;
 import io.finbert4j.weights.BertConfig;
@@ -14,6 +16,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -21,7 +24,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -30,44 +33,54 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * End-to-end encoder inference, finbert4j vs ONNX Runtime, on the same all-MiniLM-L6-v2 weights and the
- * same inputs, side by side in one run (issue #4 §6).
+ * End-to-end inference, finbert4j vs ONNX Runtime side by side in one run, on (a) the real all-MiniLM-L6-v2
+ * weights and (b) a FinBERT-size model (BERT-base: 12 layers, hidden 768, 12 heads, intermediate 3072, 3 labels,
+ * random weights from {@link RandomBert}, exported to ONNX by {@code OnnxBertExporter} so that ONNX Runtime runs
+ * the same graph), at batch × tokens ∈ {1×16, 1×64, 1×128, 32×48, 32×128} (issue #6 §1).
  *
- * <p>Shapes: batch 32 × 48 tokens (throughput) and batch 1 × 16 tokens (latency-bound). Inputs are random
- * word-piece ids (seeded; {@code [CLS]} first, {@code [SEP]} last), attention mask all ones, token types 0.
- * Scores are sequences per second ({@link OperationsPerInvocation} = batch size). Both sides return
- * {@code last_hidden_state [B, T, 384]}.
+ * <p>Mode {@link Mode#SampleTime}: JMH reports the latency distribution per call (p50, p99, ...) in ms;
+ * throughput in sequences/s is B / mean. Inputs are random word-piece ids (seeded; {@code [CLS]} first,
+ * {@code [SEP]} last), attention mask all ones, token types 0. MiniLM: both sides return {@code last_hidden_state}
+ * [B, T, 384] as Java arrays; FinBERT-size: both return the logits [B, 3] (ONNX Runtime is asked for that
+ * output only). ONNX Runtime runs with default session options (intra-op threads = physical cores; graph
+ * optimizations ALL).
  *
- * <p>finbert4j loads the weights imported from the bundled ONNX file by
- * {@link io.finbert4j.cli.onnx.OnnxBertImporter} ({@link MiniLmResources#importedModel}); ONNX Runtime
- * runs that ONNX file with default session options (intra-op threads = physical cores, 2 on the build
- * host; graph optimizations ALL). Model files go to {@code -Dfinbert.bench.dir} (default: a directory under
- * {@code java.io.tmpdir}) and are reused across forks.
+ * <p>Model files go to {@code -Dfinbert.bench.dir} (default: directories under {@code java.io.tmpdir}) and are
+ * reused across forks and runs. {@code scripts/perf-report.sh} turns the JSON into the README's table, with the
+ * sgemm peak of {@link PeakProbe} measured in the same run.
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar InferenceBenchmark -rf json}
+ * (one model: {@code -p model=minilm}; one shape: {@code -p shape=32x48}).
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx4g", "-XX:+UseParallelGC"})
-@Warmup(iterations = 3, time = 5)
-@Measurement(iterations = 5, time = 5)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx6g", "-XX:+UseParallelGC"})
+@Warmup(iterations = 2, time = 3)
+@Measurement(iterations = 3, time = 4)
 public class InferenceBenchmark {
-  static final int LARGE_B = 32;
-  static final int LARGE_T = 48;
-  static final int SMALL_B = 1;
-  static final int SMALL_T = 16;
   static final long SEED = 42;
   /** bert-base-uncased / MiniLM special ids; random ids are drawn above the unused/special range. */
   static final int CLS = 101;
   static final int SEP = 102;
   static final int FIRST_WORD_ID = 1000;
+  static final String MINILM = "minilm";
+  static final String BERT_BASE = "bert-base";
 
-  BertModel ours;
+  /** minilm: all-MiniLM-L6-v2 (encoder); bert-base: FinBERT-size random classifier. */
+  @Param({MINILM, BERT_BASE})
+  public String model;
+
+  /** batch x tokens. */
+  @Param({"1x16", "1x64", "1x128", "32x48", "32x128"})
+  public String shape;
+
+  BertModel oursEncoder; // minilm
+  BertForSequenceClassification oursClassifier; // bert-base
   OrtEnvironment env;
   OrtSession ort;
-  Inputs large;
-  Inputs small;
+  Set<String> ortOutputs;
+  Inputs inputs;
 
   /** One shape's inputs, for both engines. */
   static final class Inputs {
@@ -108,63 +121,68 @@ public class InferenceBenchmark {
     }
   }
 
+  /** The FinBERT-size random model (safetensors + ONNX export), written once into {@code dir}. */
+  static Path bertBase(Path dir) throws IOException {
+    Path onnx = dir.resolve("model.onnx");
+    if (!Files.isRegularFile(onnx) || !Files.isRegularFile(dir.resolve("model.safetensors"))) {
+      RandomBert.main(new String[] {dir.toString(), Long.toString(SEED)});
+    }
+    return dir;
+  }
+
   @Setup(Level.Trial)
   public void setup() throws IOException, OrtException {
     Backend.select(Backend.CPU);
-    Path dir = Path.of(System.getProperty("finbert.bench.dir",
-        Path.of(System.getProperty("java.io.tmpdir"), "finbert4j-bench-minilm").toString()));
-    Path modelDir = MiniLmResources.importedModel(dir);
-    Path onnx = MiniLmResources.extract(modelDir.resolve("onnx")).onnx();
-    ours = BertModel.load(modelDir);
-    int vocab = BertConfig.load(modelDir.resolve("config.json")).vocabSize();
-    env = OrtEnvironment.getEnvironment();
-    ort = env.createSession(onnx.toString(), new OrtSession.SessionOptions());
-    Random rnd = new Random(SEED);
-    large = new Inputs(env, ort, LARGE_B, LARGE_T, vocab, rnd);
-    small = new Inputs(env, ort, SMALL_B, SMALL_T, vocab, rnd);
+    String[] bt = shape.split("x");
+    int b = Integer.parseInt(bt[0]);
+    int t = Integer.parseInt(bt[1]);
+    Path base = Path.of(System.getProperty("finbert.bench.dir", System.getProperty("java.io.tmpdir")));
+    Path modelDir;
+    Path onnx;
+    switch (model) {
+      case MINILM -> {
+        modelDir = MiniLmResources.importedModel(base.resolve("finbert4j-bench-minilm"));
+        onnx = MiniLmResources.extract(modelDir.resolve("onnx")).onnx();
+        oursEncoder = BertModel.load(modelDir);
+        ortOutputs = null; // the bundled graph names its outputs output_0 (last_hidden_state) and 882 (pooled)
+      }
+      case BERT_BASE -> {
+        modelDir = bertBase(base.resolve("finbert4j-bench-bert-base"));
+        onnx = modelDir.resolve("model.onnx");
+        oursClassifier = BertForSequenceClassification.load(modelDir);
+        ortOutputs = Set.of("logits");
+      }
+      default -> throw new IllegalArgumentException("model must be " + MINILM + " or " + BERT_BASE + ", got " + model);
+    }
     if (!Files.isRegularFile(onnx)) {
       throw new IllegalStateException("ONNX model missing: " + onnx);
     }
+    int vocab = BertConfig.load(modelDir.resolve("config.json")).vocabSize();
+    env = OrtEnvironment.getEnvironment();
+    ort = env.createSession(onnx.toString(), new OrtSession.SessionOptions());
+    if (ortOutputs == null) {
+      ortOutputs = Set.of(ort.getOutputNames().iterator().next());
+    }
+    inputs = new Inputs(env, ort, b, t, vocab, new Random(SEED));
   }
 
   @TearDown(Level.Trial)
   public void tearDown() throws OrtException {
-    large.close();
-    small.close();
+    inputs.close();
     ort.close();
   }
 
-  private float[][][] runOurs(Inputs in) {
-    return ours.lastHiddenState(in.ids, in.mask, in.types);
+  @Benchmark
+  public Object finbert4j() {
+    return oursEncoder != null
+        ? oursEncoder.lastHiddenState(inputs.ids, inputs.mask, inputs.types)
+        : oursClassifier.predictLogits(inputs.ids, inputs.mask, inputs.types);
   }
 
-  private Object runOrt(Inputs in) throws OrtException {
-    try (OrtSession.Result r = ort.run(in.ortInputs)) {
-      return r.get(0).getValue(); // last_hidden_state [B][T][H] copied out, as ours returns it
+  @Benchmark
+  public Object onnxruntime() throws OrtException {
+    try (OrtSession.Result r = ort.run(inputs.ortInputs, ortOutputs)) {
+      return r.get(0).getValue(); // copied out to Java arrays, as ours returns them
     }
-  }
-
-  @Benchmark
-  @OperationsPerInvocation(LARGE_B)
-  public float[][][] finbert4j_b32_t48() {
-    return runOurs(large);
-  }
-
-  @Benchmark
-  @OperationsPerInvocation(LARGE_B)
-  public Object onnxruntime_b32_t48() throws OrtException {
-    return runOrt(large);
-  }
-
-  @Benchmark
-  @OperationsPerInvocation(SMALL_B)
-  public float[][][] finbert4j_b1_t16() {
-    return runOurs(small);
-  }
-
-  @Benchmark
-  @OperationsPerInvocation(SMALL_B)
-  public Object onnxruntime_b1_t16() throws OrtException {
-    return runOrt(small);
   }
 }

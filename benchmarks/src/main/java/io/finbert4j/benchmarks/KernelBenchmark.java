@@ -1,14 +1,15 @@
 package io.finbert4j.benchmarks;
 
-import java.nio.FloatBuffer;
+import io.finbert4j.core.nn.Buf;
+import io.finbert4j.core.nn.Kernels;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.LayerNorm;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Erf;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -23,12 +24,13 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The non-gemm kernels of one encoder layer at MiniLM shapes (B×T = 32×48, H = 384, NH = 12, I = 1536), each as
- * the plain ND4J op sequence (the correctness control) and as a fused Java pass over the off-heap buffer, plus the
- * fused-QKV gemm against three separate ones. ARCHITECTURE.md "Where the time goes" lists what these cost in the
- * first encoder (Erf 17.6 ms, LayerNorm 2.7 ms, SoftMax 2.1 ms per layer at this size).
+ * The kernels of one encoder layer, forward and backward, as the encoder runs them ({@link Kernels}: Java passes
+ * over the off-heap buffers, split across the cores past a size threshold), next to the plain ND4J op sequences
+ * they replaced (the {@code *Nd4j} methods), the attention variants (one batched matmul over B·NH vs a per-head loop
+ * of gemms), and the fused Q/K/V projection against three separate gemms. Default shape: MiniLM at batch 32 × 48
+ * (H 384, NH 12, I 1536); {@code -p b=1 -p t=16} gives the latency-bound case, {@code -p h=768 -p nh=12} BERT-base.
  *
- * <p>Run: {@code scripts/bench.sh generic KernelBenchmark -rf json -rff kernels.json}.
+ * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar KernelBenchmark -rf json -rff kernels.json}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -52,79 +54,130 @@ public class KernelBenchmark {
   private static final double SQRT2 = Math.sqrt(2.0);
   private static final double LN_EPS = 1e-12;
 
+  private int m; // B·T rows
+  private int hs; // head size
   private INDArray inter; // [B·T, 4H] pre-GELU activations
   private INDArray interOut; // [B·T, 4H]
+  private INDArray interGrad; // [B·T, 4H]
   private INDArray hidden; // [B·T, H]
   private INDArray residual; // [B·T, H]
   private INDArray lnOut; // [B·T, H]
+  private INDArray lnGrad; // [B·T, H]
+  private INDArray lnDx; // [B·T, H]
   private INDArray gamma; // [H]
   private INDArray beta; // [H]
-  private INDArray scores; // [B, NH, T, T]
-  private INDArray maskBias; // [B, 1, 1, T] 0 / -inf-like
-  private float[] maskBiasArr; // [B·T]
+  private INDArray dGamma; // [H]
+  private INDArray dBeta; // [H]
+  private double[] mean;
+  private double[] rstd;
+  private INDArray scores; // [B·NH, T, T]
+  private INDArray probs; // [B·NH, T, T] (softmax output, for the backward)
+  private INDArray scoreGrad; // [B·NH, T, T]
+  private INDArray maskBias; // [B, 1, 1, T] 0 / float minimum (ND4J variant)
+  private double[][] maskAdd; // [B][T] (our kernel)
+  private INDArray q; // [B·NH, T, HS]
+  private INDArray k;
+  private INDArray v;
+  private INDArray ctx; // [B·NH, T, HS]
+  private INDArray dCtx;
+  private INDArray dQ;
+  private INDArray dK;
+  private INDArray dV;
+  private INDArray flat; // [B·T, H]
   private INDArray wQkv; // [3H, H]
   private INDArray wQ; // [H, H]
+  private INDArray wK;
+  private INDArray wV;
   private INDArray qkv; // [B·T, 3H]
-  private INDArray q; // [B·T, H]
+  private INDArray qOut; // [B·T, H] ×3
+  private INDArray kOut;
+  private INDArray vOut;
+  private INDArray dQkv; // [B·T, 3H]
+  private INDArray dWQkv; // [3H, H]
+  private INDArray dWQ; // [H, H]
+  private INDArray[] dY3; // dQkv's three [B·T, H] column blocks, as separate arrays
 
   @Setup(Level.Trial)
   public void setUp() {
     Nd4j.getRandom().setSeed(3);
-    int m = b * t;
+    m = b * t;
+    hs = h / nh;
     inter = Nd4j.randn(DataType.FLOAT, m, 4L * h);
     interOut = Nd4j.create(DataType.FLOAT, m, 4L * h);
+    interGrad = Nd4j.randn(DataType.FLOAT, m, 4L * h);
     hidden = Nd4j.randn(DataType.FLOAT, m, h);
     residual = Nd4j.randn(DataType.FLOAT, m, h);
     lnOut = Nd4j.create(DataType.FLOAT, m, h);
+    lnGrad = Nd4j.randn(DataType.FLOAT, m, h);
+    lnDx = Nd4j.create(DataType.FLOAT, m, h);
     gamma = Nd4j.rand(DataType.FLOAT, h);
     beta = Nd4j.rand(DataType.FLOAT, h);
-    scores = Nd4j.randn(DataType.FLOAT, b, nh, t, t);
-    maskBiasArr = new float[b * t];
+    dGamma = Nd4j.create(DataType.FLOAT, h);
+    dBeta = Nd4j.create(DataType.FLOAT, h);
+    mean = new double[m];
+    rstd = new double[m];
+    Kernels.layerNormForward(Buf.of(hidden), Buf.of(gamma), Buf.of(beta), Buf.of(lnOut), mean, rstd, m, h, LN_EPS);
+    scores = Nd4j.randn(DataType.FLOAT, (long) b * nh, t, t);
+    scoreGrad = Nd4j.randn(DataType.FLOAT, (long) b * nh, t, t);
+    float[] maskArr = new float[b * t];
+    maskAdd = new double[b][t];
     for (int i = 0; i < b; i++) {
       for (int j = t - i % 8; j < t; j++) { // a few padded keys per sequence
-        maskBiasArr[i * t + j] = -Float.MAX_VALUE;
+        maskArr[i * t + j] = -Float.MAX_VALUE;
+        maskAdd[i][j] = -Float.MAX_VALUE;
       }
     }
-    maskBias = Nd4j.create(maskBiasArr, new long[] {b, 1, 1, t}, 'c');
+    maskBias = Nd4j.create(maskArr, new long[] {b, 1, 1, t}, 'c');
+    probs = scores.dup();
+    Kernels.maskedSoftmaxInPlace(Buf.of(probs), maskAdd, b, nh, t, 1.0 / Math.sqrt(hs));
+    q = Nd4j.randn(DataType.FLOAT, (long) b * nh, t, hs);
+    k = Nd4j.randn(DataType.FLOAT, (long) b * nh, t, hs);
+    v = Nd4j.randn(DataType.FLOAT, (long) b * nh, t, hs);
+    ctx = Nd4j.create(DataType.FLOAT, (long) b * nh, t, hs);
+    dCtx = Nd4j.randn(DataType.FLOAT, (long) b * nh, t, hs);
+    dQ = Nd4j.create(DataType.FLOAT, (long) b * nh, t, hs);
+    dK = Nd4j.create(DataType.FLOAT, (long) b * nh, t, hs);
+    dV = Nd4j.create(DataType.FLOAT, (long) b * nh, t, hs);
+    flat = Nd4j.create(DataType.FLOAT, m, h);
     wQkv = Nd4j.randn(DataType.FLOAT, 3L * h, h);
     wQ = Nd4j.randn(DataType.FLOAT, h, h);
+    wK = Nd4j.randn(DataType.FLOAT, h, h);
+    wV = Nd4j.randn(DataType.FLOAT, h, h);
     qkv = Nd4j.create(DataType.FLOAT, m, 3L * h);
-    q = Nd4j.create(DataType.FLOAT, m, h);
+    qOut = Nd4j.create(DataType.FLOAT, m, h);
+    kOut = Nd4j.create(DataType.FLOAT, m, h);
+    vOut = Nd4j.create(DataType.FLOAT, m, h);
+    dQkv = Nd4j.randn(DataType.FLOAT, m, 3L * h);
+    dWQkv = Nd4j.create(DataType.FLOAT, 3L * h, h);
+    dWQ = Nd4j.create(DataType.FLOAT, h, h);
+    dY3 = new INDArray[3];
+    for (int i = 0; i < 3; i++) {
+      dY3[i] = dQkv.get(NDArrayIndex.all(), NDArrayIndex.interval((long) i * h, (long) (i + 1) * h)).dup();
+    }
   }
 
-  /** GELU(x) = 0.5·x·(1 + erf(x/√2)) from ND4J ops (allocating, several passes). */
+  // ---- GELU ---------------------------------------------------------------------------------------------------
+
+  /** GELU(x) = 0.5·x·(1 + erf(x/√2)) from ND4J ops (allocating, several passes): what Kernels replaced. */
   @Benchmark
   public INDArray geluNd4j() {
     INDArray e = Nd4j.exec(new Erf(inter.div(SQRT2)));
     return e.addi(1.0).muli(inter).muli(0.5);
   }
 
-  /** The same GELU as one Java pass per row into a preallocated output (erf by A&amp;S 7.1.26, |err| ≤ 1.5e-7). */
   @Benchmark
-  public INDArray geluJava() {
-    int cols = (int) inter.columns();
-    FloatBuffer src = inter.data().asNioFloat();
-    FloatBuffer dst = interOut.data().asNioFloat();
-    IntStream.range(0, (int) inter.rows()).parallel().forEach(r -> {
-      float[] row = new float[cols];
-      src.get(r * cols, row, 0, cols);
-      for (int i = 0; i < cols; i++) {
-        float x = row[i];
-        row[i] = 0.5f * x * (1f + erf(x * 0.70710678f));
-      }
-      dst.put(r * cols, row, 0, cols);
-    });
+  public INDArray geluForward() {
+    Kernels.geluForward(Buf.of(inter), Buf.of(interOut), (int) inter.length(), false);
     return interOut;
   }
 
-  /** Abramowitz &amp; Stegun 7.1.26. */
-  static float erf(float x) {
-    float ax = Math.abs(x);
-    float tt = 1f / (1f + 0.3275911f * ax);
-    float y = 1f - (((((1.061405429f * tt - 1.453152027f) * tt) + 1.421413741f) * tt - 0.284496736f) * tt
-        + 0.254829592f) * tt * (float) Math.exp(-ax * ax);
-    return Math.copySign(y, x);
+  @Benchmark
+  public INDArray geluBackward() {
+    Kernels.geluBackward(Buf.of(interGrad), Buf.of(inter), Buf.of(interOut), (int) inter.length(), false);
+    return interOut;
   }
+
+  // ---- residual + LayerNorm -------------------------------------------------------------------------------------
 
   /** Residual add + LayerNorm with ND4J ops (allocating add, then the LayerNorm custom op). */
   @Benchmark
@@ -134,88 +187,117 @@ public class KernelBenchmark {
     return lnOut;
   }
 
-  /** Residual add + LayerNorm (biased variance, eps 1e-12) as one Java pass per row. */
+  /** Ours: residual add and LayerNorm in one pass (the sum is written back, as backward needs it). */
   @Benchmark
-  public INDArray residualLayerNormJava() {
-    int cols = h;
-    FloatBuffer a = hidden.data().asNioFloat();
-    FloatBuffer r = residual.data().asNioFloat();
-    FloatBuffer o = lnOut.data().asNioFloat();
-    float[] g = gamma.data().asFloat();
-    float[] be = beta.data().asFloat();
-    IntStream.range(0, (int) hidden.rows()).parallel().forEach(row -> {
-      float[] x = new float[cols];
-      float[] y = new float[cols];
-      a.get(row * cols, x, 0, cols);
-      r.get(row * cols, y, 0, cols);
-      float mean = 0f;
-      for (int i = 0; i < cols; i++) {
-        x[i] += y[i];
-        mean += x[i];
-      }
-      mean /= cols;
-      float var = 0f;
-      for (int i = 0; i < cols; i++) {
-        float d = x[i] - mean;
-        var += d * d;
-      }
-      float rstd = (float) (1.0 / Math.sqrt(var / cols + LN_EPS));
-      for (int i = 0; i < cols; i++) {
-        x[i] = (x[i] - mean) * rstd * g[i] + be[i];
-      }
-      o.put(row * cols, x, 0, cols);
-    });
+  public INDArray residualLayerNormForward() {
+    Kernels.addLayerNormForward(Buf.of(flat), Buf.of(residual), Buf.of(gamma), Buf.of(beta), Buf.of(lnOut), mean, rstd,
+        m, h, LN_EPS);
     return lnOut;
   }
+
+  @Benchmark
+  public INDArray layerNormBackward() {
+    Kernels.layerNormBackward(Buf.of(lnGrad), Buf.of(hidden), Buf.of(gamma), mean, rstd, Buf.of(lnDx), Buf.of(dGamma),
+        Buf.of(dBeta), m, h);
+    return lnDx;
+  }
+
+  // ---- softmax ------------------------------------------------------------------------------------------------
 
   /** Masked softmax with ND4J: broadcast add of the [B,1,1,T] mask (materialised), then SoftMax. */
   @Benchmark
   public INDArray maskedSoftmaxNd4j() {
-    INDArray masked = scores.add(maskBias.broadcast(scores.shape()));
+    INDArray s4 = scores.reshape(b, nh, t, t);
+    INDArray masked = s4.add(maskBias.broadcast(s4.shape()));
     return Nd4j.exec(new SoftMax(masked, masked, -1))[0];
   }
 
-  /** Masked softmax in place, one Java pass per (b, head, query) row, mask read per batch without broadcasting. */
+  /** Ours, in place (repeated application keeps the values bounded, so the timing is representative). */
   @Benchmark
-  public INDArray maskedSoftmaxJava() {
-    FloatBuffer s = scores.data().asNioFloat();
-    int rowsPerBatch = nh * t;
-    IntStream.range(0, b * rowsPerBatch).parallel().forEach(row -> {
-      int batch = row / rowsPerBatch;
-      float[] x = new float[t];
-      s.get(row * t, x, 0, t);
-      float max = Float.NEGATIVE_INFINITY;
-      for (int j = 0; j < t; j++) {
-        x[j] += maskBiasArr[batch * t + j];
-        max = Math.max(max, x[j]);
-      }
-      float sum = 0f;
-      for (int j = 0; j < t; j++) {
-        x[j] = (float) Math.exp(x[j] - max);
-        sum += x[j];
-      }
-      float inv = 1f / sum;
-      for (int j = 0; j < t; j++) {
-        x[j] *= inv;
-      }
-      s.put(row * t, x, 0, t);
-    });
+  public INDArray maskedSoftmaxForward() {
+    Kernels.maskedSoftmaxInPlace(Buf.of(scores), maskAdd, b, nh, t, 1.0 / Math.sqrt(hs));
     return scores;
   }
 
-  /** Q, K and V projections as one [B·T, H] × [H, 3H] gemm. */
   @Benchmark
-  public INDArray qkvFused() {
+  public INDArray softmaxBackward() {
+    Kernels.softmaxBackwardInPlace(Buf.of(scoreGrad), Buf.of(probs), b * nh * t, t, 1.0 / Math.sqrt(hs));
+    return scoreGrad;
+  }
+
+  // ---- attention products ----------------------------------------------------------------------------------------
+
+  /** What the encoder does: q·kᵀ and p·v as two batched matmuls over B·NH heads (softmax excluded). */
+  @Benchmark
+  public INDArray attentionBatchedForward() {
+    Nd4j.matmul(q, k, scores, false, true, false);
+    Nd4j.matmul(probs, v, ctx, false, false, false);
+    return ctx;
+  }
+
+  /** The same two products as a loop of one gemm per (batch, head) on views. */
+  @Benchmark
+  public INDArray attentionPerHeadForward() {
+    for (int i = 0; i < b * nh; i++) {
+      INDArray qi = q.slice(i);
+      Nd4j.gemm(qi, k.slice(i), scores.slice(i), false, true, 1.0, 0.0);
+      Nd4j.gemm(probs.slice(i), v.slice(i), ctx.slice(i), false, false, 1.0, 0.0);
+    }
+    return ctx;
+  }
+
+  /** Backward of both products: dP = dCtx·vᵀ, dV = Pᵀ·dCtx, dQ = dS·k, dK = dSᵀ·q, batched (softmax excluded). */
+  @Benchmark
+  public INDArray attentionBatchedBackward() {
+    Nd4j.matmul(dCtx, v, scoreGrad, false, true, false);
+    Nd4j.matmul(probs, dCtx, dV, true, false, false);
+    Nd4j.matmul(scoreGrad, k, dQ, false, false, false);
+    Nd4j.matmul(scoreGrad, q, dK, true, false, false);
+    return dK;
+  }
+
+  /** Head layout copies: [B·T, H] → [B·NH, T, HS] and back. */
+  @Benchmark
+  public INDArray splitAndMergeHeads() {
+    Kernels.splitHeads(Buf.of(hidden), Buf.of(q), b, t, nh, hs);
+    Kernels.mergeHeads(Buf.of(q), Buf.of(flat), b, t, nh, hs);
+    return flat;
+  }
+
+  // ---- Q/K/V projection -----------------------------------------------------------------------------------------
+
+  /** Q, K and V as one [B·T, H] × [H, 3H] gemm (what the int8 path does). */
+  @Benchmark
+  public INDArray qkvFusedForward() {
     Nd4j.gemm(hidden, wQkv, qkv, false, true, 1.0, 0.0);
     return qkv;
   }
 
-  /** Q, K and V projections as three [B·T, H] × [H, H] gemms. */
+  /** Q, K and V as three [B·T, H] × [H, H] gemms (what the float32 path does). */
   @Benchmark
-  public INDArray qkvSeparate() {
+  public INDArray qkvSeparateForward() {
+    Nd4j.gemm(hidden, wQ, qOut, false, true, 1.0, 0.0);
+    Nd4j.gemm(hidden, wK, kOut, false, true, 1.0, 0.0);
+    Nd4j.gemm(hidden, wV, vOut, false, true, 1.0, 0.0);
+    return vOut;
+  }
+
+  /** Fused backward: dW[3H, H] = dYᵀ·x and dX = dY·W in two gemms. */
+  @Benchmark
+  public INDArray qkvFusedBackward() {
+    Nd4j.gemm(dQkv, hidden, dWQkv, true, false, 1.0, 1.0);
+    Nd4j.gemm(dQkv, wQkv, flat, false, false, 1.0, 0.0);
+    return flat;
+  }
+
+  /** Separate backward: per projection dW = dYᵀ·x and dX += dY·W (six gemms). */
+  @Benchmark
+  public INDArray qkvSeparateBackward() {
+    INDArray[] w = {wQ, wK, wV};
     for (int i = 0; i < 3; i++) {
-      Nd4j.gemm(hidden, wQ, q, false, true, 1.0, 0.0);
+      Nd4j.gemm(dY3[i], hidden, dWQ, true, false, 1.0, 1.0);
+      Nd4j.gemm(dY3[i], w[i], flat, false, false, 1.0, i == 0 ? 0.0 : 1.0);
     }
-    return q;
+    return flat;
   }
 }

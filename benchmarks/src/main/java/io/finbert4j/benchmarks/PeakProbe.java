@@ -47,8 +47,8 @@ public class PeakProbe {
   @Param({"16", "128", "1536", "4096"})
   public int m;
 
-  /** "K,N": input and output features of the weight. */
-  @Param({"768,2304", "768,768", "768,3072", "3072,768", "384,1152", "384,384", "384,1536", "1536,384"})
+  /** "K:N": input and output features of the weight. */
+  @Param({"768:2304", "768:768", "768:3072", "3072:768", "384:1152", "384:384", "384:1536", "1536:384"})
   public String kn;
 
   private INDArray x; // [M, K]
@@ -84,10 +84,11 @@ public class PeakProbe {
     return c;
   }
 
+  /** "K:N" (the form JMH's -p accepts, as it splits on commas) or "K,N". */
   static int[] parseKn(String kn) {
-    String[] p = kn.split(",");
+    String[] p = kn.split("[:,]");
     if (p.length != 2) {
-      throw new IllegalArgumentException("kn must be \"K,N\", got \"" + kn + "\"");
+      throw new IllegalArgumentException("kn must be \"K:N\", got \"" + kn + "\"");
     }
     return new int[] {Integer.parseInt(p[0].trim()), Integer.parseInt(p[1].trim())};
   }

@@ -56,8 +56,8 @@ public class QuantBenchmark {
     @Param({"float32", "int8"})
     public String precision;
 
-    /** "IN,OUT" of MiniLM's fused QKV, attention output, intermediate and output Linears. */
-    @Param({"384,1152", "384,384", "384,1536", "1536,384"})
+    /** "IN:OUT" of MiniLM's fused QKV, attention output, intermediate and output Linears. */
+    @Param({"384:1152", "384:384", "384:1536", "1536:384"})
     public String shape;
 
     @Param({"1536"})

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# One command for the README's performance figures (issue #6): builds the benchmarks, runs, in this order,
+#   1. PeakProbe          sgemm GFLOP/s at the shapes BERT issues (the "peak" every other figure is a fraction of)
+#   2. InferenceBenchmark ours vs ONNX Runtime, MiniLM and FinBERT-size, 1x16 1x64 1x128 32x48 32x128 (p50, p99, seq/s)
+#   3. TrainStepBenchmark forward + backward + AdamW, MiniLM 32x48 (with its own sgemm probe in the same JVM)
+#   4. MemoryProbe        FinBERT-size: resident memory after load, cold vs warm first prediction, training memory
+#   5. `finbert bench --profile` where the time goes: 1x16 and 32x48 inference, 32x48 training step (MiniLM)
+# and writes everything to an output directory (default perf-results/<UTC timestamp>/), with report.md holding
+# the tables (PerfReport) and throughput-minilm.png / throughput-bert-base.png the plots.
+#
+#   scripts/perf-report.sh [OUT_DIR]          full run: about 25 minutes on a quiet 2-core machine
+#   QUICK=1 scripts/perf-report.sh [OUT_DIR]  one shape per model and shorter iterations: a smoke test of the pipeline
+#
+# Run it on a quiet machine: every figure is a wall-clock measurement. The int8 comparison with ONNX Runtime's int8
+# model needs the oneDNN natives: scripts/bench.sh onednn QuantBenchmark (see the README).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+out="${1:-perf-results/$(date -u +%Y%m%dT%H%M%SZ)}"
+mkdir -p "$out"
+jar=benchmarks/target/benchmarks.jar
+echo "perf-report: building (mvn package -DskipTests) ..." >&2
+mvn -q -B package -DskipTests >&2
+
+{
+  echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
+  echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(nproc) cores"
+  echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "java: $(java -version 2>&1 | sed -n 1p)"
+} | tee "$out/machine.txt" >&2
+
+jmh=(java -jar "$jar" -foe true)
+if [[ "${QUICK:-0}" == 1 ]]; then
+  quick=(-wi 1 -w 1 -i 1 -r 1)
+  "${jmh[@]}" PeakProbe -p m=1536 -p kn=768:3072 "${quick[@]}" -rf json -rff "$out/peak.json" >&2
+  "${jmh[@]}" InferenceBenchmark -p shape=1x16,32x48 "${quick[@]}" -rf json -rff "$out/inference.json" >&2
+  "${jmh[@]}" TrainStepBenchmark.trainStep "${quick[@]}" -rf json -rff "$out/train.json" >&2
+else
+  "${jmh[@]}" PeakProbe -p m=16,128,1536,4096 -p kn=768:3072,384:1536,768:768 -rf json -rff "$out/peak.json" >&2
+  "${jmh[@]}" InferenceBenchmark -rf json -rff "$out/inference.json" >&2
+  "${jmh[@]}" TrainStepBenchmark -rf json -rff "$out/train.json" >&2
+fi
+java -Xmx2g -cp "$jar" io.finbert4j.benchmarks.MemoryProbe | tee "$out/memory.txt" >&2
+# the same cold-start measurement after FinBert.load's warm-up passes (fresh JVM)
+java -Xmx2g -cp "$jar" io.finbert4j.benchmarks.MemoryProbe "" 0 0 3 | tee "$out/memory-warmup.txt" >&2
+
+minilm="${TMPDIR:-/tmp}/finbert4j-bench-minilm"  # imported by InferenceBenchmark
+for args in "--batch-size 1 --length 16" "--batch-size 32 --length 48" "--batch-size 32 --length 48 --train"; do
+  name="profile-$(echo "$args" | tr -d '-' | tr ' ' '_').txt"
+  ./finbert bench --model "$minilm" $args --seconds 5 --profile > "$out/$name"
+done
+
+java -cp "$jar" io.finbert4j.benchmarks.PerfReport "$out/peak.json" "$out/inference.json" "$out/train.json" \
+  > "$out/report.md"
+for model in minilm bert-base; do
+  java scripts/PlotThroughput.java "$out/inference.json" "$out/throughput-$model.png" \
+    "Throughput (sequences/s), $model, ours vs ONNX Runtime" --only model=$model >&2
+done
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine.txt"
+cat "$out/machine.txt" "$out/report.md" "$out/memory.txt" "$out/memory-warmup.txt"
+echo "perf-report: results in $out" >&2
