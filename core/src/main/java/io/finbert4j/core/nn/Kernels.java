@@ -555,15 +555,7 @@ public final class Kernels {
   public static void splitHeads(Buf src, Buf dst, int b, int t, int nh, int hs) {
     int h = nh * hs;
     if (allFloat(src, dst)) {
-      int per = t * h; // one batch row: contiguous in both layouts
-      forRanges(b, parts(b, (long) b * per), (part, b0, b1) -> {
-        int n = (b1 - b0) * per;
-        float[] s = scratch(0, n);
-        float[] d = scratch(1, n);
-        src.floats().get(b0 * per, s, 0, n);
-        copyToHeads(s, h, 0, d, b1 - b0, t, nh, hs);
-        dst.floats().put(b0 * per, d, 0, n);
-      });
+      perBatchRowCopy(src, dst, b, t * h, (s, d, rows) -> copyToHeads(s, h, 0, d, rows, t, nh, hs));
       return;
     }
     for (int bi = 0; bi < b; bi++) {
@@ -603,6 +595,27 @@ public final class Kernels {
     });
   }
 
+  /** A layout copy of {@code rows} whole batch rows from s to d (float scratch). */
+  @FunctionalInterface
+  private interface RowBlockCopy {
+    void run(float[] s, float[] d, int rows);
+  }
+
+  /**
+   * A layout change that keeps each batch row's {@code per} elements in place as a block (head split/merge): each
+   * part bulk-reads its batch rows [b0, b1) into scratch, permutes them with {@code copy}, and bulk-writes them back.
+   */
+  private static void perBatchRowCopy(Buf src, Buf dst, int b, int per, RowBlockCopy copy) {
+    forRanges(b, parts(b, (long) b * per), (part, b0, b1) -> {
+      int n = (b1 - b0) * per;
+      float[] s = scratch(0, n);
+      float[] d = scratch(1, n);
+      src.floats().get(b0 * per, s, 0, n);
+      copy.run(s, d, b1 - b0);
+      dst.floats().put(b0 * per, d, 0, n);
+    });
+  }
+
   /**
    * Copies the H columns starting at {@code colOffset} of each row of s (row length {@code rowStride}, rows b·T+t)
    * into head layout d [B·NH, T, HS].
@@ -622,13 +635,8 @@ public final class Kernels {
   public static void mergeHeads(Buf src, Buf dst, int b, int t, int nh, int hs) {
     int h = nh * hs;
     if (allFloat(src, dst)) {
-      int per = t * h; // one batch row: contiguous in both layouts
-      forRanges(b, parts(b, (long) b * per), (part, b0, b1) -> {
-        int n = (b1 - b0) * per;
-        float[] s = scratch(0, n);
-        float[] d = scratch(1, n);
-        src.floats().get(b0 * per, s, 0, n);
-        for (int bi = 0; bi < b1 - b0; bi++) {
+      perBatchRowCopy(src, dst, b, t * h, (s, d, rows) -> {
+        for (int bi = 0; bi < rows; bi++) {
           for (int ti = 0; ti < t; ti++) {
             int d0 = (bi * t + ti) * h;
             for (int hi = 0; hi < nh; hi++) {
@@ -636,7 +644,6 @@ public final class Kernels {
             }
           }
         }
-        dst.floats().put(b0 * per, d, 0, n);
       });
       return;
     }
