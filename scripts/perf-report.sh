@@ -4,7 +4,8 @@
 #   2. InferenceBenchmark ours vs ONNX Runtime, MiniLM and FinBERT-size, 1x16 1x64 1x128 32x48 32x128 (p50, p99, seq/s)
 #   3. TrainStepBenchmark forward + backward + AdamW, MiniLM 32x48 (with its own sgemm probe in the same JVM)
 #   4. MemoryProbe        FinBERT-size: resident memory after load, cold vs warm first prediction, training memory
-#   5. `finbert bench --profile` where the time goes: 1x16 and 32x48 inference, 32x48 training step (MiniLM)
+#   5. QuantBenchmark.ortMiniLm  ONNX Runtime's int8 (and fp32) MiniLM at 32x48 and 1x16
+#   6. `finbert bench --profile` where the time goes: 1x16 and 32x48 inference (float32 and int8), 32x48 training step
 # and writes everything to an output directory (default perf-results/<UTC timestamp>/), with report.md holding
 # the tables (PerfReport) and throughput-minilm.png / throughput-bert-base.png the plots.
 #
@@ -12,7 +13,7 @@
 #   QUICK=1 scripts/perf-report.sh [OUT_DIR]  one shape per model and shorter iterations: a smoke test of the pipeline
 #
 # Run it on a quiet machine: every figure is a wall-clock measurement. The int8 comparison with ONNX Runtime's int8
-# model needs the oneDNN natives: scripts/bench.sh onednn QuantBenchmark (see the README).
+# model's kernel-level comparison (QuantizedLinear vs float gemm) runs with: scripts/bench.sh onednn QuantBenchmark.linear.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -40,12 +41,16 @@ else
   "${jmh[@]}" InferenceBenchmark -rf json -rff "$out/inference.json" >&2
   "${jmh[@]}" TrainStepBenchmark -rf json -rff "$out/train.json" >&2
 fi
+# int8: ONNX Runtime's own int8 MiniLM (and its fp32) ...
+"${jmh[@]}" QuantBenchmark.ortMiniLm -p shape=32x48,1x16 -wi 2 -i 3 -rf json -rff "$out/ort-int8.json" >&2
 java -Xmx2g -cp "$jar" io.finbert4j.benchmarks.MemoryProbe | tee "$out/memory.txt" >&2
 # the same cold-start measurement after FinBert.load's warm-up passes (fresh JVM)
 java -Xmx2g -cp "$jar" io.finbert4j.benchmarks.MemoryProbe "" 0 0 3 | tee "$out/memory-warmup.txt" >&2
 
 minilm="${TMPDIR:-/tmp}/finbert4j-bench-minilm"  # imported by InferenceBenchmark
-for args in "--batch-size 1 --length 16" "--batch-size 32 --length 48" "--batch-size 32 --length 48 --train"; do
+# ... and ours (./finbert picks the oneDNN natives for int8 on AVX-512 VNNI CPUs, else it says it fell back)
+for args in "--batch-size 1 --length 16" "--batch-size 32 --length 48" "--batch-size 32 --length 48 --train" \
+    "--batch-size 32 --length 48 --precision int8" "--batch-size 1 --length 16 --precision int8"; do
   name="profile-$(echo "$args" | tr -d '-' | tr ' ' '_').txt"
   ./finbert bench --model "$minilm" $args --seconds 5 --profile > "$out/$name"
 done
