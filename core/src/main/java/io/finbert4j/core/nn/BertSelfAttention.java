@@ -48,7 +48,7 @@ public final class BertSelfAttention {
       // one int8 product for all three projections: [B·T, H] → [B·T, 3H], then split into head layout
       long t0 = Profiler.start();
       INDArray qkv = Int8Kernels.forward(int8.fusedQkv(this), x);
-      t0 = lap("int8 gemm attention.self.qkv (fused)", t0, 2.0 * 3 * b * t * nh * hs * nh * hs);
+      t0 = Profiler.lap("int8 gemm attention.self.qkv (fused)", t0, 2.0 * 3 * b * t * nh * hs * nh * hs);
       q = Nd4j.createUninitialized(x.dataType(), (long) b * nh, t, hs);
       k = Nd4j.createUninitialized(x.dataType(), (long) b * nh, t, hs);
       v = Nd4j.createUninitialized(x.dataType(), (long) b * nh, t, hs);
@@ -68,19 +68,19 @@ public final class BertSelfAttention {
     long t0 = Profiler.start();
     INDArray probs = Nd4j.createUninitialized(x.dataType(), (long) b * nh, t, t);
     Nd4j.matmul(q, k, probs, false, true, false); // raw scores q·kᵀ
-    t0 = lap("attention q·kᵀ", t0, productFlops);
+    t0 = Profiler.lap("attention q·kᵀ", t0, productFlops);
     Kernels.maskedSoftmaxInPlace(Buf.of(probs), maskAdd, b, nh, t, scale);
-    t0 = lap("attention softmax", t0, 0);
+    t0 = Profiler.lap("attention softmax", t0, 0);
     INDArray probsDrop = probs;
     Dropout.Mask mask = null;
     if (mode.training() && dropout > 0) {
       probsDrop = probs.dup();
       mask = Dropout.applyInPlace(probsDrop, dropout, mode);
-      t0 = lap("dropout", t0, 0);
+      t0 = Profiler.lap("dropout", t0, 0);
     }
     INDArray ctx = Nd4j.createUninitialized(x.dataType(), (long) b * nh, t, hs);
     Nd4j.matmul(probsDrop, v, ctx, false, false, false);
-    t0 = lap("attention p·v", t0, productFlops);
+    t0 = Profiler.lap("attention p·v", t0, productFlops);
     INDArray out = Nd4j.createUninitialized(x.dataType(), (long) b * t, (long) nh * hs);
     Kernels.mergeHeads(Buf.of(ctx), Buf.of(out), b, t, nh, hs);
     Profiler.stop("attention head split/merge", t0);
@@ -94,20 +94,20 @@ public final class BertSelfAttention {
     double productFlops = 2.0 * b * nh * t * t * hs;
     long t0 = Profiler.start();
     INDArray dCtx = toHeads(dOut, b, t);
-    t0 = lap("attention head split/merge", t0, 0);
+    t0 = Profiler.lap("attention head split/merge", t0, 0);
     INDArray dProbs = Nd4j.createUninitialized(dOut.dataType(), (long) b * nh, t, t);
     Nd4j.matmul(dCtx, c.v(), dProbs, false, true, false); // dP = dCtx·vᵀ
     INDArray dV = Nd4j.createUninitialized(dOut.dataType(), (long) b * nh, t, hs);
     Nd4j.matmul(c.probsDrop(), dCtx, dV, true, false, false); // dV = Pᵀ·dCtx
-    t0 = lap("attention bwd products", t0, 2 * productFlops);
+    t0 = Profiler.lap("attention bwd products", t0, 2 * productFlops);
     Dropout.backwardInPlace(dProbs, c.dropMask());
     Kernels.softmaxBackwardInPlace(Buf.of(dProbs), Buf.of(c.probs()), b * nh * t, t, scale);
-    t0 = lap("attention bwd softmax (+dropout)", t0, 0);
+    t0 = Profiler.lap("attention bwd softmax (+dropout)", t0, 0);
     INDArray dQ = Nd4j.createUninitialized(dOut.dataType(), (long) b * nh, t, hs);
     Nd4j.matmul(dProbs, c.k(), dQ, false, false, false); // dQ = dS·k
     INDArray dK = Nd4j.createUninitialized(dOut.dataType(), (long) b * nh, t, hs);
     Nd4j.matmul(dProbs, c.q(), dK, true, false, false); // dK = dSᵀ·q
-    t0 = lap("attention bwd products", t0, 2 * productFlops);
+    t0 = Profiler.lap("attention bwd products", t0, 2 * productFlops);
     INDArray dVFlat = fromHeads(dV, b, t);
     INDArray dKFlat = fromHeads(dK, b, t);
     INDArray dQFlat = fromHeads(dQ, b, t);
@@ -117,12 +117,6 @@ public final class BertSelfAttention {
     key.backwardAccumulate(c.x(), dKFlat, dX);
     query.backwardAccumulate(c.x(), dQFlat, dX);
     return dX;
-  }
-
-  /** Profiler lap: adds the time since {@code t0} to {@code name} and returns a new start time. */
-  private static long lap(String name, long t0, double flops) {
-    Profiler.stop(name, t0, flops);
-    return Profiler.start();
   }
 
   private INDArray toHeads(INDArray flat, int b, int t) {

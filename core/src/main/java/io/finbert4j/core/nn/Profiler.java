@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -26,7 +27,7 @@ public final class Profiler {
   static final class Entry {
     final LongAdder nanos = new LongAdder();
     final LongAdder calls = new LongAdder();
-    final java.util.concurrent.atomic.DoubleAdder flops = new java.util.concurrent.atomic.DoubleAdder();
+    final DoubleAdder flops = new DoubleAdder();
   }
 
   /** A row of the report: totals since the last {@link #reset()}. */
@@ -69,6 +70,12 @@ public final class Profiler {
     e.nanos.add(dt);
     e.calls.increment();
     e.flops.add(flops);
+  }
+
+  /** For consecutive operations: {@link #stop} {@code name} and return a new start time (0 when off). */
+  public static long lap(String name, long t0, double flops) {
+    stop(name, t0, flops);
+    return start();
   }
 
   /** Totals since the last reset, largest time first. */
