@@ -13,9 +13,7 @@ import io.finbert4j.weights.BertConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -60,10 +58,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3, time = 4)
 public class InferenceBenchmark {
   static final long SEED = 42;
-  /** bert-base-uncased / MiniLM special ids; random ids are drawn above the unused/special range. */
-  static final int CLS = 101;
-  static final int SEP = 102;
-  static final int FIRST_WORD_ID = 1000;
   static final String MINILM = "minilm";
   static final String BERT_BASE = "bert-base";
 
@@ -80,46 +74,8 @@ public class InferenceBenchmark {
   OrtEnvironment env;
   OrtSession ort;
   Set<String> ortOutputs;
-  Inputs inputs;
-
-  /** One shape's inputs, for both engines. */
-  static final class Inputs {
-    final int[][] ids; // [B][T]
-    final int[][] mask; // [B][T] all ones
-    final int[][] types; // [B][T] zeros
-    final Map<String, OnnxTensor> ortInputs;
-
-    Inputs(OrtEnvironment env, OrtSession session, int b, int t, int vocab, Random rnd) throws OrtException {
-      ids = new int[b][t];
-      mask = new int[b][t];
-      types = new int[b][t];
-      long[][] lids = new long[b][t];
-      long[][] lmask = new long[b][t];
-      long[][] ltypes = new long[b][t];
-      for (int i = 0; i < b; i++) {
-        for (int j = 0; j < t; j++) {
-          ids[i][j] = j == 0 ? CLS : j == t - 1 ? SEP : FIRST_WORD_ID + rnd.nextInt(vocab - FIRST_WORD_ID);
-          mask[i][j] = 1;
-          lids[i][j] = ids[i][j];
-          lmask[i][j] = 1;
-        }
-      }
-      ortInputs = new HashMap<>();
-      for (String name : session.getInputNames()) {
-        long[][] v = switch (name) {
-          case "input_ids" -> lids;
-          case "attention_mask" -> lmask;
-          case "token_type_ids" -> ltypes;
-          default -> throw new IllegalStateException("unexpected ONNX input " + name);
-        };
-        ortInputs.put(name, OnnxTensor.createTensor(env, v));
-      }
-    }
-
-    void close() {
-      ortInputs.values().forEach(OnnxTensor::close);
-    }
-  }
+  BenchInputs inputs;
+  Map<String, OnnxTensor> ortInputs;
 
   /** The FinBERT-size random model (safetensors + ONNX export), written once into {@code dir}. */
   static Path bertBase(Path dir) throws IOException {
@@ -133,9 +89,7 @@ public class InferenceBenchmark {
   @Setup(Level.Trial)
   public void setup() throws IOException, OrtException {
     Backend.select(Backend.CPU);
-    String[] bt = shape.split("x");
-    int b = Integer.parseInt(bt[0]);
-    int t = Integer.parseInt(bt[1]);
+    int[] bt = BenchInputs.parseShape(shape);
     Path base = Path.of(System.getProperty("finbert.bench.dir", System.getProperty("java.io.tmpdir")));
     Path modelDir;
     Path onnx;
@@ -163,25 +117,26 @@ public class InferenceBenchmark {
     if (ortOutputs == null) {
       ortOutputs = Set.of(ort.getOutputNames().iterator().next());
     }
-    inputs = new Inputs(env, ort, b, t, vocab, new Random(SEED));
+    inputs = BenchInputs.random(bt[0], bt[1], vocab, SEED);
+    ortInputs = inputs.ortTensors(env, ort);
   }
 
   @TearDown(Level.Trial)
   public void tearDown() throws OrtException {
-    inputs.close();
+    ortInputs.values().forEach(OnnxTensor::close);
     ort.close();
   }
 
   @Benchmark
   public Object finbert4j() {
     return oursEncoder != null
-        ? oursEncoder.lastHiddenState(inputs.ids, inputs.mask, inputs.types)
-        : oursClassifier.predictLogits(inputs.ids, inputs.mask, inputs.types);
+        ? oursEncoder.lastHiddenState(inputs.ids(), inputs.mask(), inputs.types())
+        : oursClassifier.predictLogits(inputs.ids(), inputs.mask(), inputs.types());
   }
 
   @Benchmark
   public Object onnxruntime() throws OrtException {
-    try (OrtSession.Result r = ort.run(inputs.ortInputs, ortOutputs)) {
+    try (OrtSession.Result r = ort.run(ortInputs, ortOutputs)) {
       return r.get(0).getValue(); // copied out to Java arrays, as ours returns them
     }
   }

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Random;
 
 /**
  * Memory and cold start of a FinBERT-size model (issue #6 §2), in a fresh JVM, from {@code /proc/self/status}:
@@ -75,14 +74,15 @@ public final class MemoryProbe {
             + "together %.2fx%n", mb(anonLoad), (double) anonLoad / weightBytes, mb(fileLoad),
         (double) (anonLoad + fileLoad) / weightBytes);
 
-    int[][][] small = inputs(1, 16, 1);
+    int vocab = model.config().vocabSize();
+    BenchInputs small = BenchInputs.random(1, 16, vocab, 1);
     long c0 = System.nanoTime();
-    model.predictLogits(small[0], small[1], small[2]);
+    model.predictLogits(small.ids(), small.mask(), small.types());
     double coldMs = (System.nanoTime() - c0) / 1e6;
     double warmMs = Double.MAX_VALUE;
     for (int i = 0; i < WARM_RUNS; i++) {
       long w0 = System.nanoTime();
-      model.predictLogits(small[0], small[1], small[2]);
+      model.predictLogits(small.ids(), small.mask(), small.types());
       warmMs = Math.min(warmMs, (System.nanoTime() - w0) / 1e6);
     }
     System.out.printf(Locale.ROOT, "first prediction 1x16 after load: %.1f ms; warm best of %d: %.1f ms; "
@@ -97,7 +97,7 @@ public final class MemoryProbe {
     model.parameters().zeroGrad(); // allocates the gradients
     long anonGrads = status("RssAnon") - anon0;
     AdamW opt = new AdamW(model.parameters(), AdamW.Hyper.defaults());
-    int[][][] in = inputs(batch, tokens, 2);
+    BenchInputs in = BenchInputs.random(batch, tokens, vocab, 2);
     int[] labels = new int[batch];
     for (int i = 0; i < batch; i++) {
       labels[i] = i % model.labels().size();
@@ -105,7 +105,7 @@ public final class MemoryProbe {
     long anonFirst = 0;
     for (int s = 0; s < TRAIN_STEPS; s++) {
       model.parameters().zeroGrad();
-      model.forwardBackward(in[0], in[1], in[2], labels, null, true, s);
+      model.forwardBackward(in.ids(), in.mask(), in.types(), labels, null, true, s);
       opt.step(5e-5, p -> 1.0, 1.0, 1.0);
       if (s == 0) {
         anonFirst = status("RssAnon") - anon0;
@@ -132,21 +132,5 @@ public final class MemoryProbe {
     System.out.printf(Locale.ROOT,
         "training memory less the activation workspaces: %.1f MB = %.2fx the weights (target <= 4.5x; weights + "
             + "gradients + m + v = 4x)%n", mb(rest), (double) rest / weightBytes);
-  }
-
-  /** ids, mask, types [B][T]: random ordinary word pieces, mask all ones. */
-  static int[][][] inputs(int b, int t, long seed) {
-    Random rnd = new Random(seed);
-    int[][] ids = new int[b][t];
-    int[][] mask = new int[b][t];
-    int[][] types = new int[b][t];
-    for (int i = 0; i < b; i++) {
-      for (int j = 0; j < t; j++) {
-        ids[i][j] = j == 0 ? InferenceBenchmark.CLS : j == t - 1 ? InferenceBenchmark.SEP
-            : InferenceBenchmark.FIRST_WORD_ID + rnd.nextInt(20000);
-        mask[i][j] = 1;
-      }
-    }
-    return new int[][][] {ids, mask, types};
   }
 }

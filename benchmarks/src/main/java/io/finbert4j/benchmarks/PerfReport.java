@@ -2,6 +2,9 @@ package io.finbert4j.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.finbert4j.cli.BenchCommand;
+import io.finbert4j.cli.onnx.RandomBert;
+import io.finbert4j.weights.BertConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,20 +25,15 @@ import java.util.Map;
 public final class PerfReport {
   private PerfReport() {}
 
-  /** Encoder shapes of the two benchmarked models, for the FLOP count. */
-  record Shape(int layers, int hidden, int intermediate, int labels) {}
+  /** Configs of the two benchmarked models, for the FLOP count (MiniLM: encoder only; FinBERT-size: 3-label head). */
+  static final Map<String, BertConfig> MODELS = Map.of(
+      InferenceBenchmark.MINILM, BertConfig.builder().hiddenSize(384).numHiddenLayers(6).numAttentionHeads(12)
+          .intermediateSize(1536).build(),
+      InferenceBenchmark.BERT_BASE, RandomBert.finbertBase());
 
-  static final Map<String, Shape> MODELS = Map.of(
-      InferenceBenchmark.MINILM, new Shape(6, 384, 1536, 0),
-      InferenceBenchmark.BERT_BASE, new Shape(12, 768, 3072, 3));
-
-  /** Forward FLOPs (2 per multiply-add): the six projections per layer, the two attention products, the head. */
-  static double forwardFlops(Shape s, int b, int t) {
-    double bt = (double) b * t;
-    double h = s.hidden();
-    double perLayer = 2 * bt * (4 * h * h + 2 * h * s.intermediate()) + 2 * 2 * bt * t * h;
-    double head = s.labels() > 0 ? 2.0 * b * h * h + 2.0 * b * h * s.labels() : 0;
-    return s.layers() * perLayer + head;
+  /** Forward FLOPs of {@code model} at b × t, by the same count {@code finbert bench} uses. */
+  static double forwardFlops(String model, int b, int t) {
+    return BenchCommand.forwardFlops(MODELS.get(model), b, t, model.equals(InferenceBenchmark.BERT_BASE));
   }
 
   public static void main(String[] args) throws IOException {
@@ -137,7 +135,7 @@ public final class PerfReport {
       String shape = key.substring(key.indexOf('|') + 1);
       int b = Integer.parseInt(shape.substring(0, shape.indexOf('x')));
       int t = Integer.parseInt(shape.substring(shape.indexOf('x') + 1));
-      double flops = forwardFlops(MODELS.get(model), b, t);
+      double flops = forwardFlops(model, b, t);
       String[] cells = new String[11];
       cells[0] = model;
       cells[1] = b + " x " + t;
@@ -179,8 +177,7 @@ public final class PerfReport {
       int b = Integer.parseInt(param(r, "batch"));
       int t = Integer.parseInt(param(r, "seqLen"));
       double s = secondsPerCall(r);
-      double gflops = 3 * TrainStepBenchmark.forwardFlops(b, t, TrainStepBenchmark.LAYERS, TrainStepBenchmark.HIDDEN,
-          TrainStepBenchmark.HEADS, TrainStepBenchmark.INTERMEDIATE, TrainStepBenchmark.LABELS.size()) / s / 1e9;
+      double gflops = TrainStepBenchmark.trainStepFlops(b, t) / s / 1e9;
       double runPeak = peak;
       for (JsonNode q : results) { // the benchmark's own BERT-base-shape sgemm probe, same JVM
         if (cls(q).equals("TrainStepBenchmark") && method(q).equals("sgemmBertBase")) {

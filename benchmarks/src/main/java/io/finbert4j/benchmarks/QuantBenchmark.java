@@ -10,9 +10,7 @@ import io.finbert4j.core.quant.Linear;
 import io.finbert4j.core.quant.QuantizedLinear;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -183,35 +181,13 @@ public class QuantBenchmark {
     }
   }
 
-  /**
-   * Random BERT inputs for "BxT": ids in [1000, 30000), mask all ones, token types 0 — only the inputs the session
-   * declares.
-   */
+  /** Random BERT inputs for "BxT" ({@link BenchInputs}), only the tensors the session declares. */
   static Map<String, OnnxTensor> bertInputs(OrtEnvironment env, OrtSession session, String shape, long seed)
       throws OrtException {
-    String[] p = shape.split("x");
-    int b = Integer.parseInt(p[0]);
-    int t = Integer.parseInt(p[1]);
-    Random rnd = new Random(seed);
-    long[][] ids = new long[b][t];
-    long[][] mask = new long[b][t];
-    long[][] types = new long[b][t];
-    for (int i = 0; i < b; i++) {
-      for (int j = 0; j < t; j++) {
-        ids[i][j] = 1000 + rnd.nextInt(29000);
-        mask[i][j] = 1;
-      }
-    }
-    Map<String, OnnxTensor> in = new HashMap<>();
-    for (String name : session.getInputNames()) {
-      long[][] v = switch (name) {
-        case "input_ids" -> ids;
-        case "attention_mask" -> mask;
-        case "token_type_ids" -> types;
-        default -> throw new IllegalArgumentException("unexpected ONNX input " + name);
-      };
-      in.put(name, OnnxTensor.createTensor(env, v));
-    }
-    return in;
+    int[] bt = BenchInputs.parseShape(shape);
+    return BenchInputs.random(bt[0], bt[1], BERT_VOCAB, seed).ortTensors(env, session);
   }
+
+  /** bert-base-uncased's vocabulary size (MiniLM and the FinBERT-size model share it). */
+  static final int BERT_VOCAB = 30522;
 }

@@ -1,5 +1,6 @@
 package io.finbert4j.benchmarks;
 
+import io.finbert4j.cli.BenchCommand;
 import io.finbert4j.core.BertForSequenceClassification;
 import io.finbert4j.core.ParameterRegistry;
 import io.finbert4j.core.train.AdamW;
@@ -101,10 +102,7 @@ public class TrainStepBenchmark {
   @Setup
   public void setup() throws IOException {
     if (modelDir.isEmpty()) {
-      BertConfig cfg = BertConfig.builder().vocabSize(VOCAB).hiddenSize(HIDDEN).numHiddenLayers(LAYERS)
-          .numAttentionHeads(HEADS).intermediateSize(INTERMEDIATE).maxPositionEmbeddings(MAX_POSITIONS)
-          .typeVocabSize(2).labels(LABELS).build();
-      model = BertForSequenceClassification.random(cfg, DataType.FLOAT, SEED);
+      model = BertForSequenceClassification.random(CONFIG, DataType.FLOAT, SEED);
     } else {
       model = BertForSequenceClassification.load(Path.of(modelDir));
     }
@@ -156,14 +154,14 @@ public class TrainStepBenchmark {
     return c2;
   }
 
-  /**
-   * Analytic forward FLOPs (multiply-add = 2): per layer 2·B·T·(4H² + 2·H·I) for the Q, K, V, output and FFN
-   * projections plus 2·2·B·NH·T²·HS for scores and context; pooler 2·B·H², classifier 2·B·H·C.
-   */
-  public static double forwardFlops(int b, int t, int layers, int h, int heads, int inter, int classes) {
-    double hs = (double) h / heads;
-    double perLayer = 2.0 * b * t * (4.0 * h * h + 2.0 * h * inter) + 2.0 * 2.0 * b * heads * (double) t * t * hs;
-    return layers * perLayer + 2.0 * b * h * h + 2.0 * b * h * classes;
+  /** The random model's config: all-MiniLM-L6-v2's encoder with a 3-label head. */
+  static final BertConfig CONFIG = BertConfig.builder().vocabSize(VOCAB).hiddenSize(HIDDEN).numHiddenLayers(LAYERS)
+      .numAttentionHeads(HEADS).intermediateSize(INTERMEDIATE).maxPositionEmbeddings(MAX_POSITIONS)
+      .typeVocabSize(2).labels(LABELS).build();
+
+  /** FLOPs of one training step (3× the forward's: dX and dW per forward product) at b × t on {@link #CONFIG}. */
+  public static double trainStepFlops(int b, int t) {
+    return BenchCommand.TRAIN_FLOP_FACTOR * BenchCommand.forwardFlops(CONFIG, b, t, true);
   }
 
   /**
@@ -191,7 +189,7 @@ public class TrainStepBenchmark {
         gemmBaseMs = ms;
       }
     }
-    double trainFlops = 3 * forwardFlops(b, t, LAYERS, HIDDEN, HEADS, INTERMEDIATE, LABELS.size());
+    double trainFlops = trainStepFlops(b, t);
     double stepGflops = trainFlops / (stepMs * 1e6);
     double ffnGflops = 2.0 * b * t * HIDDEN * INTERMEDIATE / (gemmFfnMs * 1e6);
     double baseGflops = 2.0 * BASE_M * BASE_K * BASE_N / (gemmBaseMs * 1e6);

@@ -216,7 +216,7 @@ public final class BenchCommand implements Callable<Integer> {
   static final double TRAIN_LR = 5e-5;
   static final double TRAIN_MAX_GRAD_NORM = 1.0;
   /** Backward = two gemms per forward gemm (dX and dW): a training step is counted as 3x the forward FLOPs. */
-  static final int TRAIN_FLOP_FACTOR = 3;
+  public static final int TRAIN_FLOP_FACTOR = 3;
   static final int PROFILE_MAX_PASSES = 20;
 
   /**
@@ -260,7 +260,7 @@ public final class BenchCommand implements Callable<Integer> {
    * Forward multiply-adds ×2: per layer the four H×H projections and the two H×I ones on B·T rows, plus the
    * attention products (q·kᵀ and p·v: 2·B·T²·H each); pooler and classifier on B rows.
    */
-  static double forwardFlops(BertConfig c, int b, int t, boolean classifier) {
+  public static double forwardFlops(BertConfig c, int b, int t, boolean classifier) {
     double bt = (double) b * t;
     double h = c.hiddenSize();
     double perLayer = 2 * bt * (4 * h * h + 2 * h * c.intermediateSize()) + 2 * 2 * (double) b * t * t * h;
