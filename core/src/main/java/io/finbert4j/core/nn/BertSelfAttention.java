@@ -9,7 +9,9 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * HF {@code BertSelfAttention}: multi-head scaled dot-product attention with an additive padding mask
  * (0 for real keys, the dtype's most negative value for padding, added after scaling by 1/√HS) and
- * dropout on the attention probabilities. Scores use one batched matmul over all B·NH heads.
+ * dropout on the attention probabilities. float32 runs the fused kernels of {@link AttentionKernels} on the
+ * projections' own layout; otherwise (DOUBLE, or with the fused kernels switched off) the heads are copied into
+ * head layout and the scores use one batched matmul over all B·NH heads.
  */
 public final class BertSelfAttention {
   final Linear query;
@@ -20,9 +22,19 @@ public final class BertSelfAttention {
   private final double scale;
   private final double dropout;
 
-  /** x [B·T,H]; q, k, v, probs (after dropout: probsDrop) in head layout [B·NH, T, HS] / [B·NH, T, T]. */
+  /**
+   * Fused float32 attention ({@link AttentionKernels}) instead of head-layout copies around batched matmuls. On by
+   * default; {@code -Dfinbert.attention.fused=false} selects the unfused path (for A/B measurements). DOUBLE
+   * (gradient checks) always takes the unfused path, which is thereby the fused kernels' reference in the tests.
+   */
+  static final boolean FUSED = Boolean.parseBoolean(System.getProperty("finbert.attention.fused", "true"));
+
+  /**
+   * x [B·T, H]; probs [B·NH, T, T] before dropout; fused: q, k, v flat [B·T, H], probsDrop null; unfused: q, k, v
+   * in head layout [B·NH, T, HS], probsDrop the probabilities after dropout (probs itself without dropout).
+   */
   public record Cache(INDArray x, INDArray q, INDArray k, INDArray v, INDArray probs, INDArray probsDrop,
-      Dropout.Mask dropMask, int b, int t) {}
+      Dropout.Mask dropMask, int b, int t, boolean fused) {}
 
   public BertSelfAttention(ParameterRegistry reg, String prefix, BertConfig cfg, int layer) {
     int h = cfg.hiddenSize();
@@ -49,6 +61,14 @@ public final class BertSelfAttention {
       long t0 = Profiler.start();
       INDArray qkv = Int8Kernels.forward(int8.fusedQkv(this), x);
       t0 = Profiler.lap("int8 gemm attention.self.qkv (fused)", t0, 2.0 * 3 * b * t * nh * hs * nh * hs);
+      if (FUSED) { // int8 is eval only: no dropout, no backward
+        INDArray probs = Nd4j.createUninitialized(DataType.FLOAT, (long) b * nh, t, t);
+        INDArray out = Nd4j.createUninitialized(DataType.FLOAT, (long) b * t, (long) nh * hs);
+        AttentionKernels.forwardFusedQkv(Buf.of(qkv).floats(), maskAdd, b, t, nh, hs, (float) scale,
+            Buf.of(probs).floats(), null, 0, 0, Buf.of(out).floats());
+        Profiler.stop("attention fused (products, softmax, dropout)", t0, 4.0 * b * nh * t * t * hs);
+        return new Fwd<>(out, new Cache(x, null, null, null, probs, null, null, b, t, true));
+      }
       q = Nd4j.createUninitialized(x.dataType(), (long) b * nh, t, hs);
       k = Nd4j.createUninitialized(x.dataType(), (long) b * nh, t, hs);
       v = Nd4j.createUninitialized(x.dataType(), (long) b * nh, t, hs);
@@ -58,6 +78,9 @@ public final class BertSelfAttention {
       INDArray qFlat = query.forward(x);
       INDArray kFlat = key.forward(x);
       INDArray vFlat = value.forward(x);
+      if (FUSED && x.dataType() == DataType.FLOAT) {
+        return forwardFused(x, qFlat, kFlat, vFlat, maskAdd, mode);
+      }
       long t0 = Profiler.start();
       q = toHeads(qFlat, b, t);
       k = toHeads(kFlat, b, t);
@@ -75,7 +98,7 @@ public final class BertSelfAttention {
     Dropout.Mask mask = null;
     if (mode.training() && dropout > 0) {
       probsDrop = probs.dup();
-      mask = Dropout.applyInPlace(probsDrop, dropout, mode);
+      mask = Dropout.applyInPlace(probsDrop, dropout, mode, t * t); // a stream per (batch row, head), as fused
       t0 = Profiler.lap("dropout", t0, 0);
     }
     INDArray ctx = Nd4j.createUninitialized(x.dataType(), (long) b * nh, t, hs);
@@ -84,11 +107,49 @@ public final class BertSelfAttention {
     INDArray out = Nd4j.createUninitialized(x.dataType(), (long) b * t, (long) nh * hs);
     Kernels.mergeHeads(Buf.of(ctx), Buf.of(out), b, t, nh, hs);
     Profiler.stop("attention head split/merge", t0);
-    return new Fwd<>(out, new Cache(x, q, k, v, probs, probsDrop, mask, b, t));
+    return new Fwd<>(out, new Cache(x, q, k, v, probs, probsDrop, mask, b, t, false));
+  }
+
+  private Fwd<Cache> forwardFused(INDArray x, INDArray q, INDArray k, INDArray v, double[][] maskAdd, Mode mode) {
+    int b = maskAdd.length;
+    int t = maskAdd[0].length;
+    long t0 = Profiler.start();
+    INDArray probs = Nd4j.createUninitialized(DataType.FLOAT, (long) b * nh, t, t);
+    INDArray out = Nd4j.createUninitialized(DataType.FLOAT, (long) b * t, (long) nh * hs);
+    boolean drop = mode.training() && dropout > 0;
+    Dropout.Mask mask = drop ? new Dropout.Mask(new byte[Math.multiplyExact(b * nh, t * t)], 1.0 / (1.0 - dropout))
+        : null;
+    long seed = drop ? Dropout.siteSeed(mode) : 0;
+    AttentionKernels.forward(Buf.of(q).floats(), Buf.of(k).floats(), Buf.of(v).floats(), maskAdd, b, t, nh, hs,
+        (float) scale, Buf.of(probs).floats(), drop ? mask.keep() : null, dropout, seed, Buf.of(out).floats());
+    Profiler.stop("attention fused (products, softmax, dropout)", t0, 4.0 * b * nh * t * t * hs);
+    return new Fwd<>(out, new Cache(x, q, k, v, probs, null, mask, b, t, true));
+  }
+
+  private INDArray backwardFused(Cache c, INDArray dOut) {
+    int b = c.b();
+    int t = c.t();
+    long t0 = Profiler.start();
+    INDArray dQ = Nd4j.createUninitialized(DataType.FLOAT, (long) b * t, (long) nh * hs);
+    INDArray dK = Nd4j.createUninitialized(DataType.FLOAT, (long) b * t, (long) nh * hs);
+    INDArray dV = Nd4j.createUninitialized(DataType.FLOAT, (long) b * t, (long) nh * hs);
+    Dropout.Mask mask = c.dropMask();
+    AttentionKernels.backward(Buf.of(dOut).floats(), Buf.of(c.q()).floats(), Buf.of(c.k()).floats(),
+        Buf.of(c.v()).floats(), Buf.of(c.probs()).floats(), mask == null ? null : mask.keep(), dropout, b, t, nh,
+        hs, (float) scale, Buf.of(dQ).floats(), Buf.of(dK).floats(), Buf.of(dV).floats());
+    Profiler.stop("attention fused bwd", t0, 8.0 * b * nh * t * t * hs);
+    // reverse order of forward: value, key, query
+    INDArray dX = value.backward(c.x(), dV);
+    key.backwardAccumulate(c.x(), dK, dX);
+    query.backwardAccumulate(c.x(), dQ, dX);
+    return dX;
   }
 
   /** dOut [B·T, H] → new dX [B·T, H]; accumulates q/k/v gradients. */
   public INDArray backward(Cache c, INDArray dOut) {
+    if (c.fused()) {
+      return backwardFused(c, dOut);
+    }
     int b = c.b();
     int t = c.t();
     double productFlops = 2.0 * b * nh * t * t * hs;

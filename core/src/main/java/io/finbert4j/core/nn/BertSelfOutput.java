@@ -35,8 +35,7 @@ public class BertSelfOutput {
   public INDArray[] backward(Cache c, INDArray dOut) {
     INDArray dSum = LayerNorm.backward(c.ln(), dOut); // gradient of (dense + residual)
     long t0 = Profiler.start();
-    INDArray dDense = dSum.dup();
-    Dropout.backwardInPlace(dDense, c.dropMask());
+    INDArray dDense = Dropout.backward(dSum, c.dropMask()); // dSum itself also flows on to the residual
     Profiler.stop("dropout bwd", t0);
     INDArray dH = dense.backward(c.h(), dDense);
     return new INDArray[] {dH, dSum};
