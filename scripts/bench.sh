@@ -9,6 +9,7 @@
 # Needs: benchmarks built (flock /tmp/finbert-benchmarks.lock mvn -q -B -o install -pl benchmarks -DskipTests) and
 # both natives jars in ~/.m2 (the cli build copies them too: mvn ... -pl cli package).
 set -euo pipefail
+export OPENBLAS_THREAD_TIMEOUT="${OPENBLAS_THREAD_TIMEOUT:-4}"  # as ./finbert: no spinning OpenBLAS threads between products (README)
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 variant="${1:?usage: scripts/bench.sh generic|onednn [JMH args | --main CLASS args]}"
 shift
@@ -34,7 +35,7 @@ esac
 if [[ "${1:-}" == "--main" ]]; then
   shift
   main="$1"; shift
-  exec java -Xmx4g -cp "$cp" "$main" "$@"
+  exec java -Xmx4g --add-modules jdk.incubator.vector -cp "$cp" "$main" "$@"
 fi
 # JMH forks inherit java.class.path, so the chosen natives are used in the measured JVMs too.
 exec java -Xmx1g -cp "$cp" org.openjdk.jmh.Main "$@"

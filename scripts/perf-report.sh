@@ -15,6 +15,7 @@
 # Run it on a quiet machine: every figure is a wall-clock measurement. The int8 comparison with ONNX Runtime's int8
 # model's kernel-level comparison (QuantizedLinear vs float gemm) runs with: scripts/bench.sh onednn QuantBenchmark.linear.
 set -euo pipefail
+export OPENBLAS_THREAD_TIMEOUT="${OPENBLAS_THREAD_TIMEOUT:-4}"  # as ./finbert: no spinning OpenBLAS threads between products (README)
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 out="${1:-perf-results/$(date -u +%Y%m%dT%H%M%SZ)}"
@@ -43,9 +44,9 @@ else
 fi
 # int8: ONNX Runtime's own int8 MiniLM (and its fp32) ...
 "${jmh[@]}" QuantBenchmark.ortMiniLm -p shape=32x48,1x16 -wi 2 -i 3 -rf json -rff "$out/ort-int8.json" >&2
-java -Xmx2g -cp "$jar" io.finbert4j.benchmarks.MemoryProbe | tee "$out/memory.txt" >&2
+java -Xmx2g --add-modules jdk.incubator.vector -cp "$jar" io.finbert4j.benchmarks.MemoryProbe | tee "$out/memory.txt" >&2
 # the same cold-start measurement after FinBert.load's warm-up passes (fresh JVM)
-java -Xmx2g -cp "$jar" io.finbert4j.benchmarks.MemoryProbe "" 0 0 3 | tee "$out/memory-warmup.txt" >&2
+java -Xmx2g --add-modules jdk.incubator.vector -cp "$jar" io.finbert4j.benchmarks.MemoryProbe "" 0 0 3 | tee "$out/memory-warmup.txt" >&2
 
 minilm="${TMPDIR:-/tmp}/finbert4j-bench-minilm"  # imported by InferenceBenchmark
 # ... and ours (./finbert picks the oneDNN natives for int8 on AVX-512 VNNI CPUs, else it says it fell back)

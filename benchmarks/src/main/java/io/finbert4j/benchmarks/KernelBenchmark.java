@@ -1,5 +1,6 @@
 package io.finbert4j.benchmarks;
 
+import io.finbert4j.core.nn.AttentionKernels;
 import io.finbert4j.core.nn.Buf;
 import io.finbert4j.core.nn.Kernels;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +28,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * The kernels of one encoder layer, forward and backward, as the encoder runs them ({@link Kernels}: Java passes
  * over the off-heap buffers, split across the cores past a size threshold), next to the plain ND4J op sequences
  * they replaced (the {@code *Nd4j} methods), the attention variants (one batched matmul over B·NH vs a per-head loop
- * of gemms), and the fused Q/K/V projection against three separate gemms. Default shape: MiniLM at batch 32 × 48
+ * of gemms), the whole attention fused ({@link AttentionKernels}) vs unfused (head copies around batched matmuls),
+ * and the fused Q/K/V projection against three separate gemms. Default shape: MiniLM at batch 32 × 48
  * (H 384, NH 12, I 1536); {@code -p b=1 -p t=16} gives the latency-bound case, {@code -p h=768 -p nh=12} BERT-base.
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar KernelBenchmark -rf json -rff kernels.json}.
@@ -37,7 +39,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgs = {"-Xmx4g"})
+@Fork(value = 1, jvmArgs = {"-Xmx4g", "--add-modules", "jdk.incubator.vector"})
 public class KernelBenchmark {
   @Param({"32"})
   public int b;
@@ -96,6 +98,13 @@ public class KernelBenchmark {
   private INDArray dWQkv; // [3H, H]
   private INDArray dWQ; // [H, H]
   private INDArray[] dY3; // dQkv's three [B·T, H] column blocks, as separate arrays
+  private INDArray qFlat; // [B·T, H] projections, as the fused attention reads them
+  private INDArray kFlat;
+  private INDArray vFlat;
+  private INDArray dQFlat; // [B·T, H]
+  private INDArray dKFlat;
+  private INDArray dVFlat;
+  private byte[] keep; // attention dropout mask [B·NH·T·T]
 
   @Setup(Level.Trial)
   public void setUp() {
@@ -154,6 +163,13 @@ public class KernelBenchmark {
     for (int i = 0; i < 3; i++) {
       dY3[i] = dQkv.get(NDArrayIndex.all(), NDArrayIndex.interval((long) i * h, (long) (i + 1) * h)).dup();
     }
+    qFlat = Nd4j.randn(DataType.FLOAT, m, h);
+    kFlat = Nd4j.randn(DataType.FLOAT, m, h);
+    vFlat = Nd4j.randn(DataType.FLOAT, m, h);
+    dQFlat = Nd4j.create(DataType.FLOAT, m, h);
+    dKFlat = Nd4j.create(DataType.FLOAT, m, h);
+    dVFlat = Nd4j.create(DataType.FLOAT, m, h);
+    keep = new byte[b * nh * t * t];
   }
 
   // ---- GELU ---------------------------------------------------------------------------------------------------
@@ -254,6 +270,61 @@ public class KernelBenchmark {
     Nd4j.matmul(scoreGrad, k, dQ, false, false, false);
     Nd4j.matmul(scoreGrad, q, dK, true, false, false);
     return dK;
+  }
+
+  // ---- whole attention, fused vs unfused (what BertSelfAttention runs for float32 / with -Dfinbert.attention.fused=false)
+
+  /** Unfused forward from [B·T, H] projections: three head splits, q·kᵀ, masked softmax, p·v, head merge. */
+  @Benchmark
+  public INDArray attentionUnfusedForward() {
+    Kernels.splitHeads(Buf.of(qFlat), Buf.of(q), b, t, nh, hs);
+    Kernels.splitHeads(Buf.of(kFlat), Buf.of(k), b, t, nh, hs);
+    Kernels.splitHeads(Buf.of(vFlat), Buf.of(v), b, t, nh, hs);
+    Nd4j.matmul(q, k, probs, false, true, false);
+    Kernels.maskedSoftmaxInPlace(Buf.of(probs), maskAdd, b, nh, t, 1.0 / Math.sqrt(hs));
+    Nd4j.matmul(probs, v, ctx, false, false, false);
+    Kernels.mergeHeads(Buf.of(ctx), Buf.of(flat), b, t, nh, hs);
+    return flat;
+  }
+
+  /** {@link AttentionKernels#forward} on the same projections (no dropout). */
+  @Benchmark
+  public INDArray attentionFusedForward() {
+    AttentionKernels.forward(Buf.of(qFlat).floats(), Buf.of(kFlat).floats(), Buf.of(vFlat).floats(), maskAdd, b, t,
+        nh, hs, (float) (1.0 / Math.sqrt(hs)), Buf.of(probs).floats(), null, 0, 0, Buf.of(flat).floats());
+    return flat;
+  }
+
+  /** Fused forward in training mode: attention-probability dropout 0.1 drawn inside the kernel. */
+  @Benchmark
+  public INDArray attentionFusedForwardDropout() {
+    AttentionKernels.forward(Buf.of(qFlat).floats(), Buf.of(kFlat).floats(), Buf.of(vFlat).floats(), maskAdd, b, t,
+        nh, hs, (float) (1.0 / Math.sqrt(hs)), Buf.of(probs).floats(), keep, 0.1, 42, Buf.of(flat).floats());
+    return flat;
+  }
+
+  /** Unfused backward (no dropout): head split of dCtx, four batched products, softmax backward, three merges. */
+  @Benchmark
+  public INDArray attentionUnfusedBackward() {
+    Kernels.splitHeads(Buf.of(hidden), Buf.of(dCtx), b, t, nh, hs);
+    Nd4j.matmul(dCtx, v, scoreGrad, false, true, false);
+    Nd4j.matmul(probs, dCtx, dV, true, false, false);
+    Kernels.softmaxBackwardInPlace(Buf.of(scoreGrad), Buf.of(probs), b * nh * t, t, 1.0 / Math.sqrt(hs));
+    Nd4j.matmul(scoreGrad, k, dQ, false, false, false);
+    Nd4j.matmul(scoreGrad, q, dK, true, false, false);
+    Kernels.mergeHeads(Buf.of(dQ), Buf.of(dQFlat), b, t, nh, hs);
+    Kernels.mergeHeads(Buf.of(dK), Buf.of(dKFlat), b, t, nh, hs);
+    Kernels.mergeHeads(Buf.of(dV), Buf.of(dVFlat), b, t, nh, hs);
+    return dVFlat;
+  }
+
+  /** {@link AttentionKernels#backward} on the same data (no dropout). */
+  @Benchmark
+  public INDArray attentionFusedBackward() {
+    AttentionKernels.backward(Buf.of(hidden).floats(), Buf.of(qFlat).floats(), Buf.of(kFlat).floats(),
+        Buf.of(vFlat).floats(), Buf.of(probs).floats(), null, 0, b, t, nh, hs, (float) (1.0 / Math.sqrt(hs)),
+        Buf.of(dQFlat).floats(), Buf.of(dKFlat).floats(), Buf.of(dVFlat).floats());
+    return dVFlat;
   }
 
   /** Head layout copies: [B·T, H] → [B·NH, T, HS] and back. */

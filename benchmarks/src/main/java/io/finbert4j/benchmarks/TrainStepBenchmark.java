@@ -50,7 +50,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx8g", "-Xms2g"})
+@Fork(value = 1, jvmArgsAppend = {"-Xmx8g", "-Xms2g", "--add-modules", "jdk.incubator.vector"})
 @Warmup(iterations = 3, time = 5)
 @Measurement(iterations = 5, time = 10)
 public class TrainStepBenchmark {

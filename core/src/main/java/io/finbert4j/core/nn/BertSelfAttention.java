@@ -23,11 +23,13 @@ public final class BertSelfAttention {
   private final double dropout;
 
   /**
-   * Fused float32 attention ({@link AttentionKernels}) instead of head-layout copies around batched matmuls. On by
-   * default; {@code -Dfinbert.attention.fused=false} selects the unfused path (for A/B measurements). DOUBLE
-   * (gradient checks) always takes the unfused path, which is thereby the fused kernels' reference in the tests.
+   * Fused float32 attention ({@link AttentionKernels}) instead of head-layout copies around batched matmuls: on when
+   * the JVM has the Vector API module ({@link VectorSupport#AVAILABLE}) unless {@code -Dfinbert.attention.fused=false}
+   * (for A/B measurements). DOUBLE (gradient checks) always takes the unfused path, which is thereby the fused
+   * kernels' reference in the tests.
    */
-  static final boolean FUSED = Boolean.parseBoolean(System.getProperty("finbert.attention.fused", "true"));
+  public static final boolean FUSED =
+      VectorSupport.AVAILABLE && Boolean.parseBoolean(System.getProperty("finbert.attention.fused", "true"));
 
   /**
    * x [B·T, H]; probs [B·NH, T, T] before dropout; fused: q, k, v flat [B·T, H], probsDrop null; unfused: q, k, v

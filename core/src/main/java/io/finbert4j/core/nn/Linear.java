@@ -61,12 +61,10 @@ public final class Linear {
   /** Given the forward input x [M, in] and dY [M, out]: accumulates dW, db; returns new dX [M, in]. */
   public INDArray backward(INDArray x, INDArray dY) {
     int m = (int) x.size(0);
+    biasGrad(dY, m);
     long t0 = Profiler.start();
     if (weight.trainable()) {
       Nd4j.gemm(dY, x, weight.grad(), true, false, 1.0, 1.0); // dW[out,in] += dYᵀ·x
-    }
-    if (bias.trainable()) {
-      Kernels.addColumnSums(Buf.of(bias.grad()), Buf.of(dY), m, out);
     }
     INDArray dX = Nd4j.createUninitialized(x.dataType(), m, in);
     Nd4j.gemm(dY, weight.value(), dX, false, false, 1.0, 0.0); // dX = dY·W
@@ -77,15 +75,22 @@ public final class Linear {
   /** As {@link #backward} but adds dX into {@code dXAcc} [M, in] (gemm beta = 1) instead of returning new. */
   public void backwardAccumulate(INDArray x, INDArray dY, INDArray dXAcc) {
     int m = (int) x.size(0);
+    biasGrad(dY, m);
     long t0 = Profiler.start();
     if (weight.trainable()) {
       Nd4j.gemm(dY, x, weight.grad(), true, false, 1.0, 1.0);
     }
-    if (bias.trainable()) {
-      Kernels.addColumnSums(Buf.of(bias.grad()), Buf.of(dY), m, out);
-    }
     Nd4j.gemm(dY, weight.value(), dXAcc, false, false, 1.0, 1.0);
     Profiler.stop(profBwd, t0, (weight.trainable() ? 4.0 : 2.0) * m * in * out);
+  }
+
+  /** dBias += column sums of dY (when the bias trains); profiled on its own, apart from the gemms. */
+  private void biasGrad(INDArray dY, int m) {
+    if (bias.trainable()) {
+      long t0 = Profiler.start();
+      Kernels.addColumnSums(Buf.of(bias.grad()), Buf.of(dY), m, out);
+      Profiler.stop("bias grad (column sums)", t0);
+    }
   }
 
   public int inFeatures() {

@@ -85,6 +85,46 @@ class AttentionKernelsTest {
     }
   }
 
+  /**
+   * The same inputs give the same bits on every call: early calls run the Vector API's Java fallbacks, later ones
+   * C2's intrinsics, and the kernels avoid the operations whose rounding differs between the two (lane reductions
+   * of sums, EXP), so results do not depend on JIT timing (or on which thread ran them).
+   */
+  @org.junit.jupiter.api.Test
+  void resultsAreBitIdenticalFromTheFirstCallToCompiledCode() {
+    int b = 4;
+    int t = 37;
+    int nh = 2;
+    int hs = 24;
+    int h = nh * hs;
+    INDArray q = Nd4j.rand(DataType.FLOAT, (long) b * t, h);
+    INDArray k = Nd4j.rand(DataType.FLOAT, (long) b * t, h);
+    INDArray v = Nd4j.rand(DataType.FLOAT, (long) b * t, h);
+    INDArray dOut = Nd4j.rand(DataType.FLOAT, (long) b * t, h);
+    double[][] maskAdd = new double[b][t];
+    maskAdd[1][t - 1] = -Float.MAX_VALUE;
+    float[] first = null;
+    for (int call = 0; call < 400; call++) {
+      INDArray probs = Nd4j.create(DataType.FLOAT, (long) b * nh, t, t);
+      INDArray out = Nd4j.create(DataType.FLOAT, (long) b * t, h);
+      INDArray dq = Nd4j.create(DataType.FLOAT, (long) b * t, h);
+      INDArray dk = Nd4j.create(DataType.FLOAT, (long) b * t, h);
+      INDArray dv = Nd4j.create(DataType.FLOAT, (long) b * t, h);
+      byte[] keep = new byte[b * nh * t * t];
+      AttentionKernels.forward(Buf.of(q).floats(), Buf.of(k).floats(), Buf.of(v).floats(), maskAdd, b, t, nh, hs,
+          0.2f, Buf.of(probs).floats(), keep, 0.1, 5, Buf.of(out).floats());
+      AttentionKernels.backward(Buf.of(dOut).floats(), Buf.of(q).floats(), Buf.of(k).floats(), Buf.of(v).floats(),
+          Buf.of(probs).floats(), keep, 0.1, b, t, nh, hs, 0.2f, Buf.of(dq).floats(), Buf.of(dk).floats(),
+          Buf.of(dv).floats());
+      float[] all = Nd4j.concat(0, out, dq, dk, dv).data().asFloat();
+      if (first == null) {
+        first = all;
+      } else {
+        assertArrayEquals(first, all, "call " + call + " differs from the first call");
+      }
+    }
+  }
+
   private static void check(String name, INDArray ref, INDArray got) {
     double num = got.castTo(DataType.DOUBLE).sub(ref).norm2Number().doubleValue();
     double den = Math.max(ref.norm2Number().doubleValue(), 1e-30);
