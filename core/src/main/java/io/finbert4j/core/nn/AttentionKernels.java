@@ -40,6 +40,16 @@ public final class AttentionKernels {
   private static void combineRows(float[] coef, int c0, int cStep, int r, float[] src, int s0, int sStride, int n,
       float[] dst, int d0, boolean accumulate) {
     for (int x = 0; x < n; x += L) {
+      if (n - x >= L) {
+        FloatVector acc = accumulate ? FloatVector.fromArray(F, dst, d0 + x) : FloatVector.zero(F);
+        int so = s0 + x;
+        int co = c0;
+        for (int k = 0; k < r; k++, so += sStride, co += cStep) {
+          acc = FloatVector.fromArray(F, src, so).fma(FloatVector.broadcast(F, coef[co]), acc);
+        }
+        acc.intoArray(dst, d0 + x);
+        continue;
+      }
       VectorMask<Float> m = F.indexInRange(x, n);
       FloatVector acc = accumulate ? FloatVector.fromArray(F, dst, d0 + x, m) : FloatVector.zero(F);
       int so = s0 + x;
@@ -48,6 +58,75 @@ public final class AttentionKernels {
         acc = FloatVector.fromArray(F, src, so, m).fma(FloatVector.broadcast(F, coef[co]), acc);
       }
       acc.intoArray(dst, d0 + x, m);
+    }
+  }
+
+  /**
+   * Two rows at once: dst[da + x] = Σ_k coef[ca + k·cStep] · src[s0 + k·sStride + x] and the same for (cb, db),
+   * x < n, two vector chunks of x per pass. Each loaded src vector feeds two FMAs and each broadcast coefficient
+   * two, so the loop issues one load per FMA instead of two (the products are load-bound).
+   */
+  private static void combineRows2(float[] coef, int ca, int cb, int cStep, int r, float[] src, int s0, int sStride,
+      int n, float[] dst, int da, int db) {
+    int x = 0;
+    for (; n - x >= 2 * L; x += 2 * L) { // two full chunks: no masks
+      FloatVector a0 = FloatVector.zero(F);
+      FloatVector a1 = FloatVector.zero(F);
+      FloatVector b0 = FloatVector.zero(F);
+      FloatVector b1 = FloatVector.zero(F);
+      int so = s0 + x;
+      int co = 0;
+      for (int k = 0; k < r; k++, so += sStride, co += cStep) {
+        FloatVector v0 = FloatVector.fromArray(F, src, so);
+        FloatVector v1 = FloatVector.fromArray(F, src, so + L);
+        FloatVector wa = FloatVector.broadcast(F, coef[ca + co]);
+        FloatVector wb = FloatVector.broadcast(F, coef[cb + co]);
+        a0 = v0.fma(wa, a0);
+        a1 = v1.fma(wa, a1);
+        b0 = v0.fma(wb, b0);
+        b1 = v1.fma(wb, b1);
+      }
+      a0.intoArray(dst, da + x);
+      a1.intoArray(dst, da + x + L);
+      b0.intoArray(dst, db + x);
+      b1.intoArray(dst, db + x + L);
+    }
+    for (; x < n; x += L) { // what is left: one chunk at a time, masked only when partial
+      boolean full = n - x >= L;
+      VectorMask<Float> m0 = F.indexInRange(x, n);
+      FloatVector a0 = FloatVector.zero(F);
+      FloatVector b0 = FloatVector.zero(F);
+      int so = s0 + x;
+      int co = 0;
+      for (int k = 0; k < r; k++, so += sStride, co += cStep) {
+        FloatVector v0 = full ? FloatVector.fromArray(F, src, so) : FloatVector.fromArray(F, src, so, m0);
+        a0 = v0.fma(FloatVector.broadcast(F, coef[ca + co]), a0);
+        b0 = v0.fma(FloatVector.broadcast(F, coef[cb + co]), b0);
+      }
+      if (full) {
+        a0.intoArray(dst, da + x);
+        b0.intoArray(dst, db + x);
+      } else {
+        a0.intoArray(dst, da + x, m0);
+        b0.intoArray(dst, db + x, m0);
+      }
+    }
+  }
+
+  /**
+   * {@link #combineRows} (overwriting) for the rows {@code 0 .. count}: row y uses coefficients from
+   * {@code c0 + y·cRowStep} and writes {@code dst[d0 + y·dRowStep ..]}; pairs of rows go through
+   * {@link #combineRows2}.
+   */
+  private static void combineAllRows(int count, float[] coef, int c0, int cRowStep, int cStep, int r, float[] src,
+      int s0, int sStride, int n, float[] dst, int d0, int dRowStep) {
+    int y = 0;
+    for (; y + 1 < count; y += 2) {
+      combineRows2(coef, c0 + y * cRowStep, c0 + (y + 1) * cRowStep, cStep, r, src, s0, sStride, n, dst,
+          d0 + y * dRowStep, d0 + (y + 1) * dRowStep);
+    }
+    if (y < count) {
+      combineRows(coef, c0 + y * cRowStep, cStep, r, src, s0, sStride, n, dst, d0 + y * dRowStep, false);
     }
   }
 
@@ -100,44 +179,67 @@ public final class AttentionKernels {
     return s;
   }
 
+  // Full vector chunks use unmasked loads and stores (JDK 17 runs masked stores lane by lane); only the tail of a
+  // row (t not a multiple of the vector length) is masked.
+
   /** In place over one row a[o .. o+t): softmax(a·scale + maskAdd). */
   private static void softmaxRow(float[] a, int o, int t, float scale, float[] maskAdd, int mo, float[] tmp) {
-    FloatVector vs = FloatVector.broadcast(F, scale);
+    int full = t - t % L;
+    VectorMask<Float> tail = F.indexInRange(full, t);
     FloatVector vmax = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
-    for (int j = 0; j < t; j += L) {
-      VectorMask<Float> m = F.indexInRange(j, t);
-      FloatVector x = FloatVector.fromArray(F, a, o + j, m).mul(vs).add(FloatVector.fromArray(F, maskAdd, mo + j, m));
-      x.intoArray(a, o + j, m);
-      vmax = vmax.blend(vmax.max(x), m);
+    int j = 0;
+    for (; j < full; j += L) {
+      FloatVector x = FloatVector.fromArray(F, a, o + j).mul(scale).add(FloatVector.fromArray(F, maskAdd, mo + j));
+      x.intoArray(a, o + j);
+      vmax = vmax.max(x);
     }
-    float max = vmax.reduceLanes(VectorOperators.MAX); // exact in any order
-    FloatVector sub = FloatVector.broadcast(F, max);
+    if (j < t) {
+      FloatVector x = FloatVector.fromArray(F, a, o + j, tail).mul(scale)
+          .add(FloatVector.fromArray(F, maskAdd, mo + j, tail));
+      x.intoArray(a, o + j, tail);
+      vmax = vmax.blend(vmax.max(x), tail);
+    }
+    FloatVector sub = FloatVector.broadcast(F, vmax.reduceLanes(VectorOperators.MAX)); // max: exact in any order
     FloatVector vsum = FloatVector.zero(F);
-    for (int j = 0; j < t; j += L) {
-      VectorMask<Float> m = F.indexInRange(j, t);
-      FloatVector e = exp(FloatVector.fromArray(F, a, o + j, m).sub(sub));
-      e.intoArray(a, o + j, m);
-      vsum = vsum.add(e, m);
+    for (j = 0; j < full; j += L) {
+      FloatVector e = exp(FloatVector.fromArray(F, a, o + j).sub(sub));
+      e.intoArray(a, o + j);
+      vsum = vsum.add(e);
     }
-    FloatVector inv = FloatVector.broadcast(F, 1f / sumLanes(vsum, tmp));
-    for (int j = 0; j < t; j += L) {
-      VectorMask<Float> m = F.indexInRange(j, t);
-      FloatVector.fromArray(F, a, o + j, m).mul(inv).intoArray(a, o + j, m);
+    if (j < t) {
+      FloatVector e = exp(FloatVector.fromArray(F, a, o + j, tail).sub(sub));
+      e.intoArray(a, o + j, tail);
+      vsum = vsum.add(e, tail);
+    }
+    float inv = 1f / sumLanes(vsum, tmp);
+    for (j = 0; j < full; j += L) {
+      FloatVector.fromArray(F, a, o + j).mul(inv).intoArray(a, o + j);
+    }
+    if (j < t) {
+      FloatVector.fromArray(F, a, o + j, tail).mul(inv).intoArray(a, o + j, tail);
     }
   }
 
   /** In place over one row dP[o .. o+t) with probabilities p[po ..]: dS = scale · p ⊙ (dP − Σ dP·p). */
   private static void softmaxBackwardRow(float[] dp, int o, float[] p, int po, int t, float scale, float[] tmp) {
+    int full = t - t % L;
+    VectorMask<Float> tail = F.indexInRange(full, t);
     FloatVector vdot = FloatVector.zero(F);
-    for (int j = 0; j < t; j += L) {
-      VectorMask<Float> m = F.indexInRange(j, t);
-      vdot = vdot.add(FloatVector.fromArray(F, dp, o + j, m).mul(FloatVector.fromArray(F, p, po + j, m)), m);
+    int j = 0;
+    for (; j < full; j += L) {
+      vdot = vdot.add(FloatVector.fromArray(F, dp, o + j).mul(FloatVector.fromArray(F, p, po + j)));
     }
-    FloatVector dot = FloatVector.broadcast(F, sumLanes(vdot, tmp));
-    for (int j = 0; j < t; j += L) {
-      VectorMask<Float> m = F.indexInRange(j, t);
-      FloatVector pv = FloatVector.fromArray(F, p, po + j, m);
-      FloatVector.fromArray(F, dp, o + j, m).sub(dot).mul(pv).mul(scale).intoArray(dp, o + j, m);
+    if (j < t) {
+      vdot = vdot.add(FloatVector.fromArray(F, dp, o + j, tail).mul(FloatVector.fromArray(F, p, po + j, tail)), tail);
+    }
+    float dot = sumLanes(vdot, tmp);
+    for (j = 0; j < full; j += L) {
+      FloatVector pv = FloatVector.fromArray(F, p, po + j);
+      FloatVector.fromArray(F, dp, o + j).sub(dot).mul(pv).mul(scale).intoArray(dp, o + j);
+    }
+    if (j < t) {
+      FloatVector pv = FloatVector.fromArray(F, p, po + j, tail);
+      FloatVector.fromArray(F, dp, o + j, tail).sub(dot).mul(pv).mul(scale).intoArray(dp, o + j, tail);
     }
   }
 
@@ -201,9 +303,9 @@ public final class AttentionKernels {
           int col = hi * hs;
           int bh = bi * nh + hi;
           transposeHead(in, kOff + col, stride, t, hs, kt);
+          // scores row i = Σ_d q[i, d] · kᵀ[d, :], then scale, mask, softmax
+          combineAllRows(t, in, col, stride, 1, hs, kt, 0, t, t, s, 0, t);
           for (int i = 0; i < t; i++) {
-            // scores row i = Σ_d q[i, d] · kᵀ[d, :], then scale, mask, softmax
-            combineRows(in, i * stride + col, 1, hs, kt, 0, t, t, s, i * t, false);
             softmaxRow(s, i * t, t, scale, s, mOff, tmp);
           }
           probs.put(bh * block, s, 0, block);
@@ -213,10 +315,8 @@ public final class AttentionKernels {
             applyKeep(s, 0, keep, bh * block, keepScale, s, pdOff, block);
             pdo = pdOff;
           }
-          for (int i = 0; i < t; i++) {
-            // context row i (this head's columns) = Σ_j pd[i, j] · v[j, :]
-            combineRows(s, pdo + i * t, 1, t, in, vOff + col, stride, hs, ob, i * h + col, false);
-          }
+          // context row i (this head's columns) = Σ_j pd[i, j] · v[j, :]
+          combineAllRows(t, s, pdo, t, 1, t, in, vOff + col, stride, hs, ob, col, h);
         }
         out.put(bi * rowLen, ob, 0, rowLen);
       }
@@ -262,25 +362,19 @@ public final class AttentionKernels {
             pdo = pdOff;
           }
           transposeHead(in, vOff + col, h, t, hs, vt);
-          for (int i = 0; i < t; i++) {
-            // dPd[i, :] = Σ_d dOut[i, d] · vᵀ[d, :]
-            combineRows(in, i * h + col, 1, hs, vt, 0, t, t, pb, dpOff + i * t, false);
-          }
+          // dPd[i, :] = Σ_d dOut[i, d] · vᵀ[d, :]
+          combineAllRows(t, in, col, h, 1, hs, vt, 0, t, t, pb, dpOff, t);
           if (keep != null) { // through dropout: dP = dPd ⊙ keep / (1 − p)
             applyKeep(pb, dpOff, keep, bh * block, keepScale, pb, dpOff, block);
           }
           for (int i = 0; i < t; i++) {
             softmaxBackwardRow(pb, dpOff + i * t, pb, i * t, t, scale, tmp); // dS, in place
           }
-          for (int j = 0; j < t; j++) {
-            // dV[j, :] = Σ_i pd[i, j] · dOut[i, :];  dK[j, :] = Σ_i dS[i, j] · q[i, :]
-            combineRows(pb, pdo + j, t, t, in, col, h, hs, grads, dvOff + j * h + col, false);
-            combineRows(pb, dpOff + j, t, t, in, qOff + col, h, hs, grads, dkOff + j * h + col, false);
-          }
-          for (int i = 0; i < t; i++) {
-            // dQ[i, :] = Σ_j dS[i, j] · k[j, :]
-            combineRows(pb, dpOff + i * t, 1, t, in, kOff + col, h, hs, grads, i * h + col, false);
-          }
+          // dV[j, :] = Σ_i pd[i, j] · dOut[i, :];  dK[j, :] = Σ_i dS[i, j] · q[i, :]  (coefficients: columns)
+          combineAllRows(t, pb, pdo, 1, t, t, in, col, h, hs, grads, dvOff + col, h);
+          combineAllRows(t, pb, dpOff, 1, t, t, in, qOff + col, h, hs, grads, dkOff + col, h);
+          // dQ[i, :] = Σ_j dS[i, j] · k[j, :]
+          combineAllRows(t, pb, dpOff, t, 1, t, in, kOff + col, h, hs, grads, col, h);
         }
         dQ.put(bi * rowLen, grads, 0, rowLen);
         dK.put(bi * rowLen, grads, dkOff, rowLen);

@@ -106,16 +106,27 @@ public final class Kernels {
     }
   }
 
-  /** dBias[c] += sum over rows of dOut[r, c]. */
+  /** dBias[c] += sum over rows of dOut[r, c] (double accumulators; float rows split across cores, partial sums
+   * added in part order, so the result does not depend on thread timing). */
   public static void addColumnSums(Buf dBias, Buf dOut, int rows, int cols) {
     double[] acc = new double[cols];
     if (dOut.floats() != null) {
       FloatBuffer d = dOut.floats();
-      float[] row = scratch(0, cols);
-      for (int r = 0; r < rows; r++) {
-        d.get(r * cols, row, 0, cols);
+      int parts = parts(rows, (long) rows * cols);
+      double[][] partial = new double[parts][cols];
+      forRanges(rows, parts, (part, from, to) -> {
+        double[] a = partial[part];
+        float[] row = scratch(0, cols);
+        for (int r = from; r < to; r++) {
+          d.get(r * cols, row, 0, cols);
+          for (int c = 0; c < cols; c++) {
+            a[c] += row[c];
+          }
+        }
+      });
+      for (double[] a : partial) {
         for (int c = 0; c < cols; c++) {
-          acc[c] += row[c];
+          acc[c] += a[c];
         }
       }
       for (int c = 0; c < cols; c++) {
