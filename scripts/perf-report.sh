@@ -53,7 +53,10 @@ minilm="${TMPDIR:-/tmp}/finbert4j-bench-minilm"  # imported by InferenceBenchmar
 for args in "--batch-size 1 --length 16" "--batch-size 32 --length 48" "--batch-size 32 --length 48 --train" \
     "--batch-size 32 --length 48 --precision int8" "--batch-size 1 --length 16 --precision int8"; do
   name="profile-$(echo "$args" | tr -d '-' | tr ' ' '_').txt"
-  ./finbert bench --model "$minilm" $args --seconds 5 --profile > "$out/$name"
+  seconds=5
+  # a training step takes ~0.75 s: 5 s would be a handful of steps, most of them before the JIT is done
+  [[ "$args" == *--train* ]] && seconds=30
+  ./finbert bench --model "$minilm" $args --seconds "$seconds" --profile > "$out/$name"
 done
 
 java -cp "$jar" io.finbert4j.benchmarks.PerfReport "$out/peak.json" "$out/inference.json" "$out/train.json" \

@@ -2,6 +2,8 @@ package io.finbert4j.cli;
 
 import io.finbert4j.core.Backend;
 import io.finbert4j.core.BackendInfo;
+import io.finbert4j.core.nn.BertSelfAttention;
+import io.finbert4j.core.nn.VectorSupport;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -42,6 +44,12 @@ public final class InfoCommand implements Callable<Integer> {
     out.print(info);
     out.printf("%-21s %s%n", "backends on classpath:",
         (Backend.CPU.onClasspath() ? "cpu " : "") + (Backend.CUDA.onClasspath() ? "cuda" : ""));
+    out.printf("%-21s %s%n", "attention kernels:", BertSelfAttention.FUSED ? "fused (Vector API)"
+        : VectorSupport.AVAILABLE ? "unfused (-Dfinbert.attention.fused=false)"
+        : "unfused (start the JVM with --add-modules jdk.incubator.vector for the fused kernels)");
+    String timeout = System.getenv("OPENBLAS_THREAD_TIMEOUT");
+    out.printf("%-21s %s%n", "OpenBLAS thread spin:", timeout != null ? "OPENBLAS_THREAD_TIMEOUT=" + timeout
+        : "default, ~0.1 s after each product (export OPENBLAS_THREAD_TIMEOUT=4 to free the cores sooner)");
     out.flush();
     return 0;
   }
