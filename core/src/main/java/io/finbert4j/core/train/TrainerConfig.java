@@ -8,6 +8,8 @@ package io.finbert4j.core.train;
  * seed 42; test.csv untouched), accuracy after the last epoch: lr 5e-5 / 3 epochs / length 64 0.810; lr 2e-4 / 3 /
  * 64 0.830; lr 1e-4 / 4 / 128 0.834; lr 2e-4 / 5 / 128 0.841; lr 2e-4 / 7 / 128 0.836 (best epoch); lr 3e-4 / 3 /
  * 128 0.841 — the fastest of the best, so 3 epochs fit the 15-minute budget on 2 cores with room to spare.
+ * {@code finbert finetune} runs this recipe three times (seeds S, S+1, S+2) and averages the weights
+ * ({@link ModelAveraging}): on a fixed validation split the average scored 0.837 against 0.796–0.823 for the runs.
  *
  * @param epochs passes over the training data
  * @param batchSize examples per forward/backward micro-batch
