@@ -245,7 +245,7 @@ public final class FinetuneCommand implements Callable<Integer> {
     ModelDirectory.save(avg.parameters(), avg.config(), source, out, true, null);
     if (!keepRuns) {
       for (Path d : runDirs) {
-        ModelDirectory.deleteTree(out.resolve(d.getFileName()));
+        ModelDirectory.deleteTree(d); // moved into the new DIR by save(..., keepSubdirectories) under the same name
       }
     }
     o.printf(Locale.ROOT, "trained %d examples in %.1f s (%.1f examples/s) in %d runs; output = their weight average%n",

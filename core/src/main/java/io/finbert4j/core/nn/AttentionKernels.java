@@ -34,36 +34,9 @@ public final class AttentionKernels {
   private static final int L = F.length();
 
   /**
-   * dst[d0 + x] (+)= Σ_{k<r} coef[c0 + k·cStep] · src[s0 + k·sStride + x] for x < n: a row formed as a linear
-   * combination of r rows of src, accumulated in registers over k, one vector chunk of x at a time.
-   */
-  private static void combineRows(float[] coef, int c0, int cStep, int r, float[] src, int s0, int sStride, int n,
-      float[] dst, int d0, boolean accumulate) {
-    for (int x = 0; x < n; x += L) {
-      if (n - x >= L) {
-        FloatVector acc = accumulate ? FloatVector.fromArray(F, dst, d0 + x) : FloatVector.zero(F);
-        int so = s0 + x;
-        int co = c0;
-        for (int k = 0; k < r; k++, so += sStride, co += cStep) {
-          acc = FloatVector.fromArray(F, src, so).fma(FloatVector.broadcast(F, coef[co]), acc);
-        }
-        acc.intoArray(dst, d0 + x);
-        continue;
-      }
-      VectorMask<Float> m = F.indexInRange(x, n);
-      FloatVector acc = accumulate ? FloatVector.fromArray(F, dst, d0 + x, m) : FloatVector.zero(F);
-      int so = s0 + x;
-      int co = c0;
-      for (int k = 0; k < r; k++, so += sStride, co += cStep) {
-        acc = FloatVector.fromArray(F, src, so, m).fma(FloatVector.broadcast(F, coef[co]), acc);
-      }
-      acc.intoArray(dst, d0 + x, m);
-    }
-  }
-
-  /**
-   * Two rows at once: dst[da + x] = Σ_k coef[ca + k·cStep] · src[s0 + k·sStride + x] and the same for (cb, db),
-   * x < n, two vector chunks of x per pass. Each loaded src vector feeds two FMAs and each broadcast coefficient
+   * Two rows at once, each a linear combination of r rows of src accumulated in registers:
+   * dst[da + x] = Σ_k coef[ca + k·cStep] · src[s0 + k·sStride + x] and the same for (cb, db), x &lt; n, two vector
+   * chunks of x per pass. (ca, da) = (cb, db) computes one row (both stores write the same values). Each loaded src vector feeds two FMAs and each broadcast coefficient
    * two, so the loop issues one load per FMA instead of two (the products are load-bound).
    */
   private static void combineRows2(float[] coef, int ca, int cb, int cStep, int r, float[] src, int s0, int sStride,
@@ -114,9 +87,8 @@ public final class AttentionKernels {
   }
 
   /**
-   * {@link #combineRows} (overwriting) for the rows {@code 0 .. count}: row y uses coefficients from
-   * {@code c0 + y·cRowStep} and writes {@code dst[d0 + y·dRowStep ..]}; pairs of rows go through
-   * {@link #combineRows2}.
+   * {@link #combineRows2} for the rows {@code 0 .. count}, two at a time: row y uses coefficients from
+   * {@code c0 + y·cRowStep} and writes {@code dst[d0 + y·dRowStep ..]}.
    */
   private static void combineAllRows(int count, float[] coef, int c0, int cRowStep, int cStep, int r, float[] src,
       int s0, int sStride, int n, float[] dst, int d0, int dRowStep) {
@@ -125,8 +97,10 @@ public final class AttentionKernels {
       combineRows2(coef, c0 + y * cRowStep, c0 + (y + 1) * cRowStep, cStep, r, src, s0, sStride, n, dst,
           d0 + y * dRowStep, d0 + (y + 1) * dRowStep);
     }
-    if (y < count) {
-      combineRows(coef, c0 + y * cRowStep, cStep, r, src, s0, sStride, n, dst, d0 + y * dRowStep, false);
+    if (y < count) { // an odd last row
+      int c = c0 + y * cRowStep;
+      int d = d0 + y * dRowStep;
+      combineRows2(coef, c, c, cStep, r, src, s0, sStride, n, dst, d, d);
     }
   }
 
@@ -146,17 +120,12 @@ public final class AttentionKernels {
    * timing. Everything below uses lane-wise IEEE operations only (add, mul, fma, max, int conversions), sums lanes
    * in a fixed scalar order, and computes e^x with the same polynomial as the scalar Kernels.expFloat, bit for bit.
    */
-  private static final float LOG2E = 1.44269504088896341f;
-  private static final float LN2_HI = 0.693359375f;
-  private static final float LN2_LO = -2.12194440e-4f;
-  private static final float EXP_MIN = -87.0f;
-
   /** Lane-wise {@link Kernels#expFloat} (x ≤ 0): the same operations in the same order, so the same bits. */
-  private static FloatVector exp(FloatVector x) {
-    FloatVector xc = x.max(EXP_MIN);
-    IntVector ki = (IntVector) xc.mul(LOG2E).sub(0.5f).convert(VectorOperators.F2I, 0);
+  static FloatVector exp(FloatVector x) {
+    FloatVector xc = x.max(Kernels.EXP_MIN);
+    IntVector ki = (IntVector) xc.mul(Kernels.LOG2E).sub(0.5f).convert(VectorOperators.F2I, 0);
     FloatVector k = (FloatVector) ki.convert(VectorOperators.I2F, 0);
-    FloatVector r = xc.sub(k.mul(LN2_HI)).sub(k.mul(LN2_LO));
+    FloatVector r = xc.sub(k.mul(Kernels.LN2_HI)).sub(k.mul(Kernels.LN2_LO));
     FloatVector p = FloatVector.broadcast(F, 1.0f / 720);
     p = p.mul(r).add(1.0f / 120);
     p = p.mul(r).add(1.0f / 24);
@@ -166,7 +135,7 @@ public final class AttentionKernels {
     p = p.mul(r).add(1f);
     FloatVector pow2k = ki.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
     FloatVector e = p.mul(pow2k);
-    return e.blend(0f, x.compare(VectorOperators.LT, EXP_MIN));
+    return e.blend(0f, x.compare(VectorOperators.LT, Kernels.EXP_MIN));
   }
 
   /** Σ of the lanes of v in lane order (deterministic, unlike reduceLanes(ADD)). */
@@ -243,14 +212,6 @@ public final class AttentionKernels {
     }
   }
 
-  /** dst[d0 + e] = keep[k0 + e] ? src[s0 + e] · keepScale : 0 for e < n. */
-  private static void applyKeep(float[] src, int s0, byte[] keep, int k0, float keepScale, float[] dst, int d0,
-      int n) {
-    for (int e = 0; e < n; e++) {
-      dst[d0 + e] = keep[k0 + e] != 0 ? src[s0 + e] * keepScale : 0f;
-    }
-  }
-
   /**
    * Forward. q, k, v, out: [B·T, H]; probs (out): [B·NH, T, T] softmax before dropout; keep (out, or null for no
    * dropout): [B·NH·T·T] filled from {@code dropSeed}.
@@ -312,7 +273,7 @@ public final class AttentionKernels {
           int pdo = 0;
           if (keep != null) {
             Dropout.fillKeep(keep, bh * block, block, dropP, Dropout.streamSeed(dropSeed, bh));
-            applyKeep(s, 0, keep, bh * block, keepScale, s, pdOff, block);
+            Dropout.applyKeep(s, 0, keep, bh * block, keepScale, s, pdOff, block);
             pdo = pdOff;
           }
           // context row i (this head's columns) = Σ_j pd[i, j] · v[j, :]
@@ -358,14 +319,14 @@ public final class AttentionKernels {
           probs.get(bh * block, pb, 0, block);
           int pdo = 0;
           if (keep != null) {
-            applyKeep(pb, 0, keep, bh * block, keepScale, pb, pdOff, block);
+            Dropout.applyKeep(pb, 0, keep, bh * block, keepScale, pb, pdOff, block);
             pdo = pdOff;
           }
           transposeHead(in, vOff + col, h, t, hs, vt);
           // dPd[i, :] = Σ_d dOut[i, d] · vᵀ[d, :]
           combineAllRows(t, in, col, h, 1, hs, vt, 0, t, t, pb, dpOff, t);
           if (keep != null) { // through dropout: dP = dPd ⊙ keep / (1 − p)
-            applyKeep(pb, dpOff, keep, bh * block, keepScale, pb, dpOff, block);
+            Dropout.applyKeep(pb, dpOff, keep, bh * block, keepScale, pb, dpOff, block);
           }
           for (int i = 0; i < t; i++) {
             softmaxBackwardRow(pb, dpOff + i * t, pb, i * t, t, scale, tmp); // dS, in place

@@ -59,17 +59,12 @@ public final class BertSelfAttention {
     INDArray v;
     Int8Kernels int8 = mode.int8();
     if (int8 != null && x.dataType() == DataType.FLOAT) {
-      // one int8 product for all three projections: [B·T, H] → [B·T, 3H], then split into head layout
+      // one int8 product for all three projections: [B·T, H] → [B·T, 3H]
       long t0 = Profiler.start();
       INDArray qkv = Int8Kernels.forward(int8.fusedQkv(this), x);
       t0 = Profiler.lap("int8 gemm attention.self.qkv (fused)", t0, 2.0 * 3 * b * t * nh * hs * nh * hs);
-      if (FUSED) { // int8 is eval only: no dropout, no backward
-        INDArray probs = Nd4j.createUninitialized(DataType.FLOAT, (long) b * nh, t, t);
-        INDArray out = Nd4j.createUninitialized(DataType.FLOAT, (long) b * t, (long) nh * hs);
-        AttentionKernels.forwardFusedQkv(Buf.of(qkv).floats(), maskAdd, b, t, nh, hs, (float) scale,
-            Buf.of(probs).floats(), null, 0, 0, Buf.of(out).floats());
-        Profiler.stop("attention fused (products, softmax, dropout)", t0, 4.0 * b * nh * t * t * hs);
-        return new Fwd<>(out, new Cache(x, null, null, null, probs, null, null, b, t, true));
+      if (FUSED) { // the fused kernels read the [B·T, 3H] product as it is
+        return forwardFused(x, qkv, null, null, maskAdd, mode);
       }
       q = Nd4j.createUninitialized(x.dataType(), (long) b * nh, t, hs);
       k = Nd4j.createUninitialized(x.dataType(), (long) b * nh, t, hs);
@@ -112,6 +107,10 @@ public final class BertSelfAttention {
     return new Fwd<>(out, new Cache(x, q, k, v, probs, probsDrop, mask, b, t, false));
   }
 
+  /**
+   * The fused kernels on flat projections: q, k, v [B·T, H], or (k == null) q holding the int8 path's fused
+   * [B·T, 3H] product (eval only, so never backward).
+   */
   private Fwd<Cache> forwardFused(INDArray x, INDArray q, INDArray k, INDArray v, double[][] maskAdd, Mode mode) {
     int b = maskAdd.length;
     int t = maskAdd[0].length;
@@ -122,8 +121,14 @@ public final class BertSelfAttention {
     Dropout.Mask mask = drop ? new Dropout.Mask(new byte[Math.multiplyExact(b * nh, t * t)], 1.0 / (1.0 - dropout))
         : null;
     long seed = drop ? Dropout.siteSeed(mode) : 0;
-    AttentionKernels.forward(Buf.of(q).floats(), Buf.of(k).floats(), Buf.of(v).floats(), maskAdd, b, t, nh, hs,
-        (float) scale, Buf.of(probs).floats(), drop ? mask.keep() : null, dropout, seed, Buf.of(out).floats());
+    byte[] keep = drop ? mask.keep() : null;
+    if (k == null) {
+      AttentionKernels.forwardFusedQkv(Buf.of(q).floats(), maskAdd, b, t, nh, hs, (float) scale,
+          Buf.of(probs).floats(), keep, dropout, seed, Buf.of(out).floats());
+    } else {
+      AttentionKernels.forward(Buf.of(q).floats(), Buf.of(k).floats(), Buf.of(v).floats(), maskAdd, b, t, nh, hs,
+          (float) scale, Buf.of(probs).floats(), keep, dropout, seed, Buf.of(out).floats());
+    }
     Profiler.stop("attention fused (products, softmax, dropout)", t0, 4.0 * b * nh * t * t * hs);
     return new Fwd<>(out, new Cache(x, q, k, v, probs, null, mask, b, t, true));
   }
@@ -140,10 +145,14 @@ public final class BertSelfAttention {
         Buf.of(c.v()).floats(), Buf.of(c.probs()).floats(), mask == null ? null : mask.keep(), dropout, b, t, nh,
         hs, (float) scale, Buf.of(dQ).floats(), Buf.of(dK).floats(), Buf.of(dV).floats());
     Profiler.stop("attention fused bwd", t0, 8.0 * b * nh * t * t * hs);
-    // reverse order of forward: value, key, query
-    INDArray dX = value.backward(c.x(), dV);
-    key.backwardAccumulate(c.x(), dK, dX);
-    query.backwardAccumulate(c.x(), dQ, dX);
+    return projectionsBackward(c.x(), dQ, dK, dV);
+  }
+
+  /** The three projections' backward, in reverse order of forward (value, key, query): returns dX [B·T, H]. */
+  private INDArray projectionsBackward(INDArray x, INDArray dQ, INDArray dK, INDArray dV) {
+    INDArray dX = value.backward(x, dV);
+    key.backwardAccumulate(x, dK, dX);
+    query.backwardAccumulate(x, dQ, dX);
     return dX;
   }
 
@@ -175,11 +184,7 @@ public final class BertSelfAttention {
     INDArray dKFlat = fromHeads(dK, b, t);
     INDArray dQFlat = fromHeads(dQ, b, t);
     Profiler.stop("attention head split/merge", t0);
-    // reverse order of forward: value, key, query
-    INDArray dX = value.backward(c.x(), dVFlat);
-    key.backwardAccumulate(c.x(), dKFlat, dX);
-    query.backwardAccumulate(c.x(), dQFlat, dX);
-    return dX;
+    return projectionsBackward(c.x(), dQFlat, dKFlat, dVFlat);
   }
 
   private INDArray toHeads(INDArray flat, int b, int t) {

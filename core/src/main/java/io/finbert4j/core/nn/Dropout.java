@@ -70,25 +70,11 @@ public final class Dropout {
     Mask mask = new Mask(keep, 1.0 / (1.0 - p));
     Buf buf = Buf.of(x);
     FloatBuffer f = buf.floats();
-    int blocks = (n + block - 1) / block;
     if (f != null) {
-      float scale = (float) mask.scale();
-      Kernels.forRanges(blocks, Kernels.parts(blocks, n), (part, c0, c1) -> {
-        float[] a = Kernels.scratch(0, block);
-        for (int c = c0; c < c1; c++) {
-          int off = c * block;
-          int len = Math.min(block, n - off);
-          fillKeep(keep, off, len, p, streamSeed(site, c));
-          f.get(off, a, 0, len);
-          for (int i = 0; i < len; i++) {
-            a[i] = keep[off + i] != 0 ? a[i] * scale : 0f;
-          }
-          f.put(off, a, 0, len);
-        }
-      });
+      applyBlocks(f, f, mask, n, block, p, site); // draws each block's mask, then applies it
       return mask;
     }
-    for (int c = 0; c < blocks; c++) {
+    for (int c = 0, blocks = (n + block - 1) / block; c < blocks; c++) {
       int off = c * block;
       fillKeep(keep, off, Math.min(block, n - off), p, streamSeed(site, c));
     }
@@ -116,28 +102,45 @@ public final class Dropout {
 
   /** y[i] = keep[i] ? x[i]·scale : 0 (y may be x) — forward on x, and its own backward on dY. */
   private static void apply(Buf x, Buf y, Mask mask, int n) {
-    byte[] keep = mask.keep();
     FloatBuffer fx = x.floats();
     FloatBuffer fy = y.floats();
     if (fx != null && fy != null) {
-      float scale = (float) mask.scale();
-      int blocks = (n + BLOCK - 1) / BLOCK;
-      Kernels.forRanges(blocks, Kernels.parts(blocks, n), (part, c0, c1) -> {
-        float[] a = Kernels.scratch(0, BLOCK);
-        for (int c = c0; c < c1; c++) {
-          int off = c * BLOCK;
-          int len = Math.min(BLOCK, n - off);
-          fx.get(off, a, 0, len);
-          for (int i = 0; i < len; i++) {
-            a[i] = keep[off + i] != 0 ? a[i] * scale : 0f;
-          }
-          fy.put(off, a, 0, len);
-        }
-      });
+      applyBlocks(fx, fy, mask, n, BLOCK, 0, 0);
       return;
     }
+    byte[] keep = mask.keep();
     for (int i = 0; i < n; i++) {
       y.set(i, keep[i] != 0 ? x.get(i) * mask.scale() : 0.0);
+    }
+  }
+
+  /**
+   * Float path of {@link #apply}, {@code block} elements at a time on all cores; with {@code p > 0} each block's
+   * mask is first drawn from its stream {@link #streamSeed}(site, block) (forward), else the mask is read as it is.
+   */
+  private static void applyBlocks(FloatBuffer x, FloatBuffer y, Mask mask, int n, int block, double p, long site) {
+    byte[] keep = mask.keep();
+    float scale = (float) mask.scale();
+    int blocks = (n + block - 1) / block;
+    Kernels.forRanges(blocks, Kernels.parts(blocks, n), (part, c0, c1) -> {
+      float[] a = Kernels.scratch(0, block);
+      for (int c = c0; c < c1; c++) {
+        int off = c * block;
+        int len = Math.min(block, n - off);
+        if (p > 0) {
+          fillKeep(keep, off, len, p, streamSeed(site, c));
+        }
+        x.get(off, a, 0, len);
+        applyKeep(a, 0, keep, off, scale, a, 0, len);
+        y.put(off, a, 0, len);
+      }
+    });
+  }
+
+  /** dst[d0 + e] = keep[k0 + e] ? src[s0 + e]·scale : 0 for e &lt; n (dst may be src at the same offset). */
+  static void applyKeep(float[] src, int s0, byte[] keep, int k0, float scale, float[] dst, int d0, int n) {
+    for (int e = 0; e < n; e++) {
+      dst[d0 + e] = keep[k0 + e] != 0 ? src[s0 + e] * scale : 0f;
     }
   }
 

@@ -61,6 +61,39 @@ public final class Kernels {
         .forEach(p -> body.run(p, (int) ((long) n * p / parts), (int) ((long) n * (p + 1) / parts)));
   }
 
+  /** A row-range body that adds into its part's accumulators {@code acc[0 .. k)}. */
+  @FunctionalInterface
+  interface SummingBody {
+    void run(double[][] acc, int from, int to);
+  }
+
+  /**
+   * Runs body over the rows [0, rows) split as {@link #forRanges} splits them; each part adds into its own zeroed
+   * copies of the accumulators {@code into}, which are then added into {@code into} in part order, so the sums do
+   * not depend on thread timing. A single part adds into {@code into} directly.
+   */
+  static void forRangesSumming(int rows, long elements, double[][] into, SummingBody body) {
+    int parts = parts(rows, elements);
+    if (parts <= 1) {
+      body.run(into, 0, rows);
+      return;
+    }
+    double[][][] partial = new double[parts][into.length][];
+    for (double[][] acc : partial) {
+      for (int k = 0; k < into.length; k++) {
+        acc[k] = new double[into[k].length];
+      }
+    }
+    forRanges(rows, parts, (part, from, to) -> body.run(partial[part], from, to));
+    for (double[][] acc : partial) {
+      for (int k = 0; k < into.length; k++) {
+        for (int c = 0; c < into[k].length; c++) {
+          into[k][c] += acc[k][c];
+        }
+      }
+    }
+  }
+
   /** Scratch slots per thread; a kernel uses distinct slots for its operands and calls no other kernel. */
   private static final int SLOTS = 4;
 
@@ -106,16 +139,13 @@ public final class Kernels {
     }
   }
 
-  /** dBias[c] += sum over rows of dOut[r, c] (double accumulators; float rows split across cores, partial sums
-   * added in part order, so the result does not depend on thread timing). */
+  /** dBias[c] += sum over rows of dOut[r, c] (double accumulators; float rows split across cores). */
   public static void addColumnSums(Buf dBias, Buf dOut, int rows, int cols) {
     double[] acc = new double[cols];
     if (dOut.floats() != null) {
       FloatBuffer d = dOut.floats();
-      int parts = parts(rows, (long) rows * cols);
-      double[][] partial = new double[parts][cols];
-      forRanges(rows, parts, (part, from, to) -> {
-        double[] a = partial[part];
+      forRangesSumming(rows, (long) rows * cols, new double[][] {acc}, (sums, from, to) -> {
+        double[] a = sums[0];
         float[] row = scratch(0, cols);
         for (int r = from; r < to; r++) {
           d.get(r * cols, row, 0, cols);
@@ -124,11 +154,6 @@ public final class Kernels {
           }
         }
       });
-      for (double[] a : partial) {
-        for (int c = 0; c < cols; c++) {
-          acc[c] += a[c];
-        }
-      }
       for (int c = 0; c < cols; c++) {
         dBias.add(c, acc[c]);
       }
@@ -287,21 +312,8 @@ public final class Kernels {
 
   private static void layerNormBackwardF(FloatBuffer dY, FloatBuffer x, FloatBuffer gamma, double[] mean,
       double[] rstd, FloatBuffer dX, double[] dg, double[] db, int rows, int cols) {
-    int parts = parts(rows, (long) rows * cols);
-    if (parts <= 1) {
-      layerNormBackwardRows(dY, x, gamma, mean, rstd, dX, dg, db, 0, rows, cols);
-      return;
-    }
-    double[][] pdg = new double[parts][cols];
-    double[][] pdb = new double[parts][cols];
-    forRanges(rows, parts, (part, from, to) ->
-        layerNormBackwardRows(dY, x, gamma, mean, rstd, dX, pdg[part], pdb[part], from, to, cols));
-    for (int p = 0; p < parts; p++) { // in part order: deterministic sums
-      for (int c = 0; c < cols; c++) {
-        dg[c] += pdg[p][c];
-        db[c] += pdb[p][c];
-      }
-    }
+    forRangesSumming(rows, (long) rows * cols, new double[][] {dg, db}, (sums, from, to) ->
+        layerNormBackwardRows(dY, x, gamma, mean, rstd, dX, sums[0], sums[1], from, to, cols));
   }
 
   private static void layerNormBackwardRows(FloatBuffer dY, FloatBuffer x, FloatBuffer gamma, double[] mean,
@@ -483,10 +495,10 @@ public final class Kernels {
   // Float exp for x <= 0 (Gaussian density, softmax): x = k·ln2 + r with |r| <= ln2/2, e^r by a
   // degree-6 Taylor polynomial (relative error < 2e-7 over that range), 2^k built in the exponent
   // bits. Arguments below EXP_MIN (where e^x < 1e-38, i.e. float underflow) give 0.
-  private static final float LOG2E = 1.44269504088896341f;
-  private static final float LN2_HI = 0.693359375f;
-  private static final float LN2_LO = -2.12194440e-4f;
-  private static final float EXP_MIN = -87.0f;
+  static final float LOG2E = 1.44269504088896341f;
+  static final float LN2_HI = 0.693359375f;
+  static final float LN2_LO = -2.12194440e-4f;
+  static final float EXP_MIN = -87.0f;
 
   /** e^x for x <= 0 in float, vectorisable (no branches, no calls). */
   static float expFloat(float x) {
@@ -546,15 +558,6 @@ public final class Kernels {
     for (int i = 0; i < n; i++) {
       double t = y.get(i);
       dX.set(i, dY.get(i) * (1.0 - t * t));
-    }
-  }
-
-  // ---- dropout -----------------------------------------------------------------------------------
-
-  /** x[i] *= mask[i] (mask holds 0 or 1/(1−p)); the same call is its own backward on dY. */
-  public static void mulInPlace(Buf x, Buf mask, int n) {
-    for (int i = 0; i < n; i++) {
-      x.set(i, x.get(i) * mask.get(i));
     }
   }
 

@@ -125,6 +125,25 @@ class AttentionKernelsTest {
     }
   }
 
+  /** The vector e^x is the scalar {@link Kernels#expFloat} lane for lane, bit for bit, over the softmax range. */
+  @org.junit.jupiter.api.Test
+  void vectorExpEqualsTheScalarPolynomialBitForBit() {
+    jdk.incubator.vector.VectorSpecies<Float> f = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
+    float[] x = new float[f.length()];
+    float[] got = new float[f.length()];
+    for (double v = -100; v <= 0; v += 1e-3 * f.length()) {
+      for (int i = 0; i < x.length; i++) {
+        x[i] = (float) (v + 1e-3 * i);
+      }
+      x[0] = v < -99.99 ? -Float.MAX_VALUE : x[0]; // the padding mask value too
+      AttentionKernels.exp(jdk.incubator.vector.FloatVector.fromArray(f, x, 0)).intoArray(got, 0);
+      for (int i = 0; i < x.length; i++) {
+        org.junit.jupiter.api.Assertions.assertEquals(Float.floatToRawIntBits(Kernels.expFloat(x[i])),
+            Float.floatToRawIntBits(got[i]), "e^" + x[i]);
+      }
+    }
+  }
+
   private static void check(String name, INDArray ref, INDArray got) {
     double num = got.castTo(DataType.DOUBLE).sub(ref).norm2Number().doubleValue();
     double den = Math.max(ref.norm2Number().doubleValue(), 1e-30);
