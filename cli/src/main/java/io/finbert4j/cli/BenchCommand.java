@@ -2,6 +2,7 @@ package io.finbert4j.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.finbert4j.core.BlasKernel;
 import io.finbert4j.core.BertForSequenceClassification;
 import io.finbert4j.core.BertModel;
 import io.finbert4j.core.nn.Profiler;
@@ -188,6 +189,7 @@ public final class BenchCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "%.1f sequences/s, %.0f tokens/s, %.1f GFLOP/s = %.0f%% of sgemm peak %.1f GFLOP/s "
         + "(measured at %dx%dx%d)%n", batchSize / meanS, batchSize * length / meanS, gflops, 100 * gflops / peak,
         peak, (long) batchSize * length, cfg.hiddenSize(), cfg.intermediateSize());
+    printExpectedPeak(out, peak, (long) batchSize * length);
     if (profile) {
       printProfile(out, pass, Math.max(3, Math.min(n, PROFILE_MAX_PASSES)), meanS);
     }
@@ -205,6 +207,7 @@ public final class BenchCommand implements Callable<Integer> {
       o.put("gflops", gflops);
       o.put("peak_gflops", peak);
       o.put("peak_fraction", gflops / peak);
+      o.put("blas_kernel", BlasKernel.detect().describe());
       out.println(o.toString());
     }
     out.flush();
@@ -266,6 +269,26 @@ public final class BenchCommand implements Callable<Integer> {
     double perLayer = 2 * bt * (4 * h * h + 2 * h * c.intermediateSize()) + 2 * 2 * (double) b * t * t * h;
     double head = classifier ? 2.0 * b * h * h + 2.0 * b * h * c.numLabels() : 0;
     return c.numHiddenLayers() * perLayer + head;
+  }
+
+  /**
+   * The sgemm figure beside the order of magnitude this CPU should reach, so that a wrong BLAS kernel (OpenBLAS
+   * 0.3.19 ran SSE3 kernels on current Intel Xeons, 5x slower) cannot pass unnoticed.
+   */
+  static void printExpectedPeak(PrintWriter out, double peak, long rows) {
+    BlasKernel k = BlasKernel.detect();
+    int threads = Runtime.getRuntime().availableProcessors();
+    double[] expected = k.expectedLargeSgemmGflops(threads);
+    out.printf(Locale.ROOT, "sgemm expected on %d cores (%s, BLAS %s): about %.0f-%.0f GFLOP/s at >= %d rows%s%n",
+        threads, k.cpuLevel(), k.core(), expected[0], expected[1], BlasKernel.LARGE_PRODUCT_ROWS,
+        rows < BlasKernel.LARGE_PRODUCT_ROWS ? " (this shape has " + rows + " rows: less is normal)" : "");
+    if (rows >= BlasKernel.LARGE_PRODUCT_ROWS && peak < expected[0] / 2) {
+      out.printf(Locale.ROOT, "WARNING: the measured sgemm (%.1f GFLOP/s) is far below that: a wrong BLAS kernel "
+          + "(see `finbert info`), a busy machine or fewer free cores than threads%n", peak);
+    }
+    if (k.warning() != null) {
+      out.println("WARNING: " + k.warning());
+    }
   }
 
   /** sgemm GFLOP/s of Nd4j.gemm into a preallocated output at [m, k] × [n, k]ᵀ (best of a few runs). */

@@ -2,6 +2,7 @@ package io.finbert4j.cli;
 
 import io.finbert4j.core.Backend;
 import io.finbert4j.core.BackendInfo;
+import io.finbert4j.core.BlasKernel;
 import io.finbert4j.core.nn.BertSelfAttention;
 import io.finbert4j.core.nn.VectorSupport;
 import java.io.PrintWriter;
@@ -16,8 +17,8 @@ import picocli.CommandLine.Option;
     name = "info",
     mixinStandardHelpOptions = true,
     description = {
-      "Show the ND4J backend finbert4j runs on: backend, BLAS vendor, threads, data type, ND4J version,",
-      "CPU features and Java version."
+      "Show the ND4J backend finbert4j runs on: backend, BLAS vendor, the OpenBLAS kernel (core) chosen for this",
+      "CPU (with a warning when it is a slow fallback), threads, data type, ND4J version, CPU features and Java version."
     },
     footer = {
       "",
@@ -50,6 +51,11 @@ public final class InfoCommand implements Callable<Integer> {
     String timeout = System.getenv("OPENBLAS_THREAD_TIMEOUT");
     out.printf("%-21s %s%n", "OpenBLAS thread spin:", timeout != null ? "OPENBLAS_THREAD_TIMEOUT=" + timeout
         : "default, ~0.1 s after each product (export OPENBLAS_THREAD_TIMEOUT=4 to free the cores sooner)");
+    String blasWarning = BlasKernel.detect().warning();
+    if (blasWarning != null) {
+      out.println();
+      out.println("WARNING: " + blasWarning);
+    }
     out.flush();
     return 0;
   }

@@ -2,15 +2,12 @@ package io.finbert4j.core;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
 
@@ -20,6 +17,7 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  * @param backend CPU or CUDA
  * @param backendClass ND4J's backend class
  * @param blasVendor BLAS library ND4J reports ({@code OPENBLAS}, {@code MKL}, {@code CUBLAS}, ...)
+ * @param blasKernel the OpenBLAS version and the kernel set ("core") it runs on this CPU ({@link BlasKernel})
  * @param threads OpenMP threads ND4J's native code uses (CPU backend) or its max worker threads
  * @param dataType ND4J's default floating-point data type
  * @param nd4jVersion version of {@code nd4j-api} on the classpath
@@ -31,6 +29,7 @@ public record BackendInfo(
     Backend backend,
     String backendClass,
     String blasVendor,
+    String blasKernel,
     int threads,
     String dataType,
     String nd4jVersion,
@@ -42,7 +41,7 @@ public record BackendInfo(
   private static final String[] SIMD_LEVELS = {"generic", "x86-64", "avx2", "avx512"};
   /** The /proc/cpuinfo flags that matter for ND4J / OpenBLAS speed. */
   private static final List<String> INTERESTING_FLAGS =
-      List.of("sse4_2", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512_vnni", "amx_tile");
+      List.of("sse4_2", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512_vnni", "avx512_bf16", "amx_tile");
 
   static BackendInfo collect() {
     Backend b = Backend.active();
@@ -66,6 +65,7 @@ public record BackendInfo(
         b,
         Nd4j.getBackend().getClass().getName(),
         env.getProperty("blas.vendor", "unknown"),
+        BlasKernel.detect().describe(),
         threads,
         Nd4j.dataType().toString(),
         readNd4jVersion(),
@@ -81,27 +81,14 @@ public record BackendInfo(
 
   /** The interesting flags of the first CPU in /proc/cpuinfo; empty where that file does not exist. */
   private static String cpuFlags() {
-    Path cpuinfo = Path.of("/proc/cpuinfo");
-    if (!Files.isReadable(cpuinfo)) {
-      return "";
-    }
-    try (Stream<String> lines = Files.lines(cpuinfo)) {
-      String line = lines.filter(l -> l.startsWith("flags")).findFirst().orElse("");
-      int colon = line.indexOf(':');
-      if (colon < 0) {
-        return "";
+    Set<String> have = BlasKernel.cpuFlags();
+    List<String> out = new ArrayList<>();
+    for (String f : INTERESTING_FLAGS) {
+      if (have.contains(f)) {
+        out.add(f);
       }
-      Set<String> have = Set.of(line.substring(colon + 1).trim().split("\\s+"));
-      List<String> out = new ArrayList<>();
-      for (String f : INTERESTING_FLAGS) {
-        if (have.contains(f)) {
-          out.add(f);
-        }
-      }
-      return String.join(" ", out);
-    } catch (IOException | RuntimeException e) {
-      return "";
     }
+    return String.join(" ", out);
   }
 
   /** The nd4j-api version from its Maven metadata (its jar manifest carries none). */
@@ -126,6 +113,7 @@ public record BackendInfo(
     m.put("backend", backend.name());
     m.put("backend class", backendClass);
     m.put("BLAS vendor", blasVendor);
+    m.put("BLAS kernel", blasKernel);
     m.put("threads", Integer.toString(threads));
     m.put("data type", dataType);
     m.put("ND4J version", nd4jVersion);

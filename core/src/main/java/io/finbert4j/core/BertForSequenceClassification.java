@@ -119,6 +119,7 @@ public final class BertForSequenceClassification {
   }
 
   public static BertForSequenceClassification load(Path modelDir, DataType dataType) throws IOException {
+    BlasKernel.report(); // a slow fallback kernel is said once, at the first load
     try (BertCheckpoint ckpt = BertCheckpoint.open(modelDir)) {
       if (!ckpt.hasClassifier() || !ckpt.hasPooler()) {
         throw new IllegalArgumentException(modelDir + " has no classification head (classifier.* and "

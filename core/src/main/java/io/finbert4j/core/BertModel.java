@@ -112,6 +112,7 @@ public final class BertModel {
   }
 
   public static BertModel load(Path modelDir, DataType dataType) throws IOException {
+    BlasKernel.report(); // a slow fallback kernel is said once, at the first load
     try (BertCheckpoint ckpt = BertCheckpoint.open(modelDir)) {
       BertModel m = new BertModel(ckpt.config(), new ParameterRegistry(dataType), ckpt.hasPooler());
       m.registry.loadFrom(ckpt.tensors());
