@@ -13,7 +13,7 @@
 #   QUICK=1 scripts/perf-report.sh [OUT_DIR]  one shape per model and shorter iterations: a smoke test of the pipeline
 #
 # Run it on a quiet machine: every figure is a wall-clock measurement. The int8 comparison with ONNX Runtime's int8
-# model's kernel-level comparison (QuantizedLinear vs float gemm) runs with: scripts/bench.sh onednn QuantBenchmark.linear.
+# model's kernel-level comparison (QuantizedLinear vs float gemm) runs with: scripts/bench.sh QuantBenchmark.linear.
 set -euo pipefail
 export OPENBLAS_THREAD_TIMEOUT="${OPENBLAS_THREAD_TIMEOUT:-4}"  # as ./finbert: no spinning OpenBLAS threads between products (README)
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -170,10 +170,10 @@ public class PeakProbe {
     }
   }
 
-  /** Which nd4j-native classifier jar provides the natives on this class path ("onednn-avx512" or "generic"). */
+  /** The dense backend a float32 model gets in this JVM (oneDNN with its ISA and kernel, or ND4J's gemm). */
   static String nativesVariant() {
-    return PeakProbe.class.getClassLoader().getResource(
-        "org/nd4j/linalg/cpu/nativecpu/bindings/linux-x86_64-onednn-avx512/libjnind4jcpu.so") != null
-        ? "onednn-avx512" : "generic";
+    try (var d = io.finbert4j.core.dense.DenseBackend.create(org.nd4j.linalg.api.buffer.DataType.FLOAT)) {
+      return d.describe();
+    }
   }
 }

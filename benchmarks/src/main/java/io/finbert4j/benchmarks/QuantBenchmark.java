@@ -36,7 +36,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@link #linear}: {@link QuantizedLinear} (dynamic per-token int8 activations, oneDNN VNNI product, Java
  *       rescale + bias) against {@link FloatLinear} (bias pre-fill + sgemm) at MiniLM's four Linear shapes with
  *       M = 32×48 = 1536 rows. {@code precision=int8} fails its trial unless {@link Int8Support#available()}
- *       (run it on the oneDNN class path: scripts/bench.sh onednn QuantBenchmark).
+ *       (scripts/bench.sh QuantBenchmark).
  *   <li>{@link #ortMiniLm}: ONNX Runtime running all-MiniLM-L6-v2 in fp32 and its own dynamically quantized int8
  *       export (the .onnx files inside the langchain4j jars) at 32×48 and 1×16; score = sequences/s when
  *       multiplied by B (JMH reports calls/s).

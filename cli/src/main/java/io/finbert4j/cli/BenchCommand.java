@@ -70,10 +70,10 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--precision",
-      paramLabel = "float32|int8",
+      paramLabel = "float32|bf16|int8",
       defaultValue = "float32",
-      description = "Precision of the encoder's dense projections (default ${DEFAULT-VALUE}); int8 needs the oneDNN "
-          + "natives (FINBERT_NATIVES=onednn) and AVX-512 VNNI, else float32 runs with a notice on stderr.")
+      description = "Precision of the encoder's dense projections (default ${DEFAULT-VALUE}): int8 (oneDNN; fastest "
+          + "with VNNI/AMX) or bf16 (CPUs with AVX512-BF16/AMX); where one cannot run, float32 with a notice on stderr.")
   String precision;
 
   @Option(names = "--json", description = "End with one JSON line of the figures.")

@@ -94,12 +94,12 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Option(
         names = "--precision",
-        paramLabel = "float32|int8",
+        paramLabel = "float32|bf16|int8",
         defaultValue = "float32",
         description = {
           "Precision of the encoder's matrix products (default: ${DEFAULT-VALUE}). int8: per-channel int8",
-          "weights and per-token int8 activations for the dense projections; needs the oneDNN natives",
-          "(FINBERT_NATIVES=onednn) and an AVX-512 VNNI CPU, else float32 is used with a notice on stderr."
+          "weights and per-token int8 activations for the dense projections (oneDNN; fastest with VNNI/AMX).",
+          "bf16: bf16 products, float32 accumulation (CPUs with AVX512-BF16/AMX). Else float32 with a notice."
         })
     String precision;
 

@@ -3,6 +3,8 @@ package io.finbert4j.core;
 import io.finbert4j.core.nn.Buf;
 import io.finbert4j.core.nn.Dropout;
 import io.finbert4j.core.nn.Fwd;
+import io.finbert4j.core.dense.DenseBackend;
+import io.finbert4j.core.dense.OneDnnDense;
 import io.finbert4j.core.nn.Int8Kernels;
 import io.finbert4j.core.nn.Linear;
 import io.finbert4j.core.nn.Mode;
@@ -30,6 +32,7 @@ public final class BertForSequenceClassification {
   private final double classifierDropout;
   private final Precision precision; // requested inference precision
   private final Int8Kernels int8; // int8 kernels of this view when int8 runs, else null
+  private final DenseBackend bf16; // bf16 products of this view when bf16 runs, else null
 
   private record Cache(BertModel.Cache bert, INDArray pooled, Dropout.Mask dropMask) {}
 
@@ -45,6 +48,7 @@ public final class BertForSequenceClassification {
     this.classifierDropout = config.hiddenDropoutProb();
     this.precision = Precision.FLOAT32;
     this.int8 = null;
+    this.bf16 = null;
   }
 
   /** A view of {@code base} sharing every parameter, with another inference precision. */
@@ -56,6 +60,19 @@ public final class BertForSequenceClassification {
     this.precision = precision;
     this.int8 = BertModel.effectivePrecision(precision, base.parameters()) == Precision.INT8
         ? new Int8Kernels() : null;
+    this.bf16 = BertModel.effectivePrecision(precision, base.parameters()) == Precision.BF16
+        ? new OneDnnDense(true) : null;
+  }
+
+  /**
+   * Releases the native resources of the dense layers now (oneDNN primitives and streams of the shared parameters,
+   * this view's bf16 backend): a model's close calls it. Products after it run on ND4J's gemm. Idempotent.
+   */
+  public void closeDense() {
+    if (bf16 != null) {
+      bf16.close();
+    }
+    parameters().closeDense();
   }
 
   /**
@@ -102,7 +119,7 @@ public final class BertForSequenceClassification {
 
   /** The inference precision that actually runs: INT8 only when requested and available (float32 model). */
   public Precision effectivePrecision() {
-    return int8 != null ? Precision.INT8 : Precision.FLOAT32;
+    return int8 != null ? Precision.INT8 : bf16 != null ? Precision.BF16 : Precision.FLOAT32;
   }
 
   /**
@@ -193,7 +210,7 @@ public final class BertForSequenceClassification {
       long dropoutSeed) {
     return Workspaces.run(Workspaces.INFERENCE, () -> {
       Fwd<Cache> f = forward(inputIds, attentionMask, tokenTypeIds,
-          training ? Mode.training(dropoutSeed) : Mode.eval(int8));
+          training ? Mode.training(dropoutSeed) : Mode.eval(int8, bf16));
       return f.out().castTo(DataType.FLOAT).toFloatMatrix();
     });
   }

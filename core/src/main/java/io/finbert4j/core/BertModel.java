@@ -1,5 +1,7 @@
 package io.finbert4j.core;
 
+import io.finbert4j.core.dense.DenseBackend;
+import io.finbert4j.core.dense.OneDnnDense;
 import io.finbert4j.core.nn.BertEmbeddings;
 import io.finbert4j.core.nn.BertEncoder;
 import io.finbert4j.core.nn.BertLayer;
@@ -34,6 +36,7 @@ public final class BertModel {
   BertPooler pooler; // null when the checkpoint has none
   private final Precision precision; // requested inference precision
   private final Int8Kernels int8; // int8 kernels of this view when int8 runs, else null
+  private final DenseBackend bf16; // bf16 products of this view when bf16 runs, else null
 
   /** What backward needs from a forward pass. */
   record Cache(BertEmbeddings.Cache embeddings, List<BertLayer.Cache> encoder, BertPooler.Cache pooler, int b, int t) {}
@@ -47,6 +50,7 @@ public final class BertModel {
     this.pooler = withPooler ? new BertPooler(registry, config, config.numHiddenLayers()) : null;
     this.precision = Precision.FLOAT32;
     this.int8 = null;
+    this.bf16 = null;
   }
 
   /** A view of {@code base} sharing every module and parameter, with another inference precision. */
@@ -58,6 +62,18 @@ public final class BertModel {
     this.pooler = base.pooler;
     this.precision = precision;
     this.int8 = effectivePrecision(precision, registry) == Precision.INT8 ? new Int8Kernels() : null;
+    this.bf16 = effectivePrecision(precision, registry) == Precision.BF16 ? new OneDnnDense(true) : null;
+  }
+
+  /**
+   * Releases the native resources of the dense layers now (oneDNN primitives and streams, this view's bf16
+   * backend); the model's close calls it. Products after it run on ND4J's gemm. Idempotent.
+   */
+  public void closeDense() {
+    if (bf16 != null) {
+      bf16.close();
+    }
+    registry.closeDense();
   }
 
   /**
@@ -76,7 +92,7 @@ public final class BertModel {
 
   /** The inference precision that actually runs: INT8 only when requested and available (float32 model). */
   public Precision effectivePrecision() {
-    return int8 != null ? Precision.INT8 : Precision.FLOAT32;
+    return int8 != null ? Precision.INT8 : bf16 != null ? Precision.BF16 : Precision.FLOAT32;
   }
 
   /** One line when int8 was requested but float32 runs, with the reason; else null. */
@@ -90,6 +106,12 @@ public final class BertModel {
   }
 
   static String precisionNotice(Precision requested, ParameterRegistry params) {
+    if (requested == Precision.BF16) {
+      return effectivePrecision(requested, params) == Precision.BF16 ? null
+          : "bf16 requested but unavailable (" + (params.dataType() != DataType.FLOAT
+              ? "the model is " + params.dataType() + ", bf16 needs a float32 model" : Precision.bf16Status())
+              + "); running float32";
+    }
     if (requested != Precision.INT8 || effectivePrecision(requested, params) == Precision.INT8) {
       return null;
     }
@@ -245,7 +267,7 @@ public final class BertModel {
 
   private float[][][] lastHiddenStateInWorkspace(int[][] ids, int[][] mask, int[][] types) {
     Inputs in = inputs(ids, mask, types);
-    INDArray h = forward(in, Mode.eval(int8), false).out();
+    INDArray h = forward(in, Mode.eval(int8, bf16), false).out();
     int hs = config.hiddenSize();
     long t0 = Profiler.start();
     float[] flat = h.castTo(DataType.FLOAT).data().asFloat();
@@ -266,7 +288,7 @@ public final class BertModel {
 
   private float[][] pooledOutputInWorkspace(int[][] ids, int[][] mask, int[][] types) {
     Inputs in = inputs(ids, mask, types);
-    INDArray p = forward(in, Mode.eval(int8), true).out();
+    INDArray p = forward(in, Mode.eval(int8, bf16), true).out();
     return p.castTo(DataType.FLOAT).toFloatMatrix();
   }
 }

@@ -1,5 +1,7 @@
 package io.finbert4j.core;
 
+import io.finbert4j.core.dense.BlasDense;
+import io.finbert4j.core.dense.DenseBackend;
 import io.finbert4j.weights.Safetensors;
 import io.finbert4j.weights.Tensor;
 import io.finbert4j.weights.TensorSource;
@@ -23,9 +25,32 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class ParameterRegistry implements Iterable<Parameter> {
   private final LinkedHashMap<String, Parameter> byName = new LinkedHashMap<>();
   private final DataType dataType;
+  private DenseBackend dense; // chosen on first use; guarded by this
 
   public ParameterRegistry(DataType dataType) {
     this.dataType = dataType;
+  }
+
+  /**
+   * The backend that runs the dense products of these parameters ({@link DenseBackend#create}: oneDNN or ND4J's
+   * gemm), created on first use. It holds native resources (primitives, streams) until {@link #closeDense()}.
+   */
+  public synchronized DenseBackend dense() {
+    if (dense == null) {
+      dense = DenseBackend.create(dataType);
+    }
+    return dense;
+  }
+
+  /**
+   * Releases the dense backend's native resources now (the model's close calls this); later products run on
+   * ND4J's gemm ({@link BlasDense}), so a model used after closing still computes, only slower. Idempotent.
+   */
+  public synchronized void closeDense() {
+    if (dense != null) {
+      dense.close();
+    }
+    dense = BlasDense.INSTANCE;
   }
 
   /** Creates and registers a zero-initialised parameter. */

@@ -10,7 +10,7 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class BertIntermediate {
   final Linear dense;
 
-  /** h [B·T, H] and the pre-activation [B·T, I]. */
+  /** h [B·T, H] and the pre-activation [B·T, I] (null after a fused eval forward, which has no backward). */
   public record Cache(INDArray h, INDArray pre) {}
 
   public BertIntermediate(ParameterRegistry reg, String prefix, BertConfig cfg, int layer) {
@@ -23,6 +23,12 @@ public final class BertIntermediate {
 
   /** As {@link #forward(INDArray)}; an int8 eval {@code mode} runs the dense projection in int8. */
   public Fwd<Cache> forward(INDArray h, Mode mode) {
+    if (mode.inference() && mode.int8() == null) {
+      INDArray fused = dense.forwardGelu(h, mode); // GELU as the product's epilogue; no pre-activation kept
+      if (fused != null) {
+        return new Fwd<>(fused, new Cache(h, null));
+      }
+    }
     INDArray pre = dense.forward(h, mode);
     long t0 = Profiler.start();
     INDArray y = Nd4j.createUninitialized(pre.dataType(), pre.shape());
@@ -32,6 +38,9 @@ public final class BertIntermediate {
   }
 
   public INDArray backward(Cache c, INDArray dOut) {
+    if (c.pre() == null) {
+      throw new IllegalStateException("BertIntermediate.backward after an eval forward (no pre-activation kept)");
+    }
     long t0 = Profiler.start();
     Kernels.geluBackward(Buf.of(dOut), Buf.of(c.pre()), Buf.of(dOut), (int) dOut.length(),
         dOut.dataType() == DataType.DOUBLE);

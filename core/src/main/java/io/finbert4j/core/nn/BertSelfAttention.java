@@ -72,9 +72,9 @@ public final class BertSelfAttention {
       Kernels.splitFusedHeads(Buf.of(qkv), Buf.of(q), Buf.of(k), Buf.of(v), b, t, nh, hs);
       Profiler.stop("attention head split/merge", t0);
     } else {
-      INDArray qFlat = query.forward(x);
-      INDArray kFlat = key.forward(x);
-      INDArray vFlat = value.forward(x);
+      INDArray qFlat = query.forward(x, mode); // float32, or bf16 products in a bf16 inference mode
+      INDArray kFlat = key.forward(x, mode);
+      INDArray vFlat = value.forward(x, mode);
       if (FUSED && x.dataType() == DataType.FLOAT) {
         return forwardFused(x, qFlat, kFlat, vFlat, maskAdd, mode);
       }

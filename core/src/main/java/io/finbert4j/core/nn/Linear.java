@@ -7,12 +7,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * torch.nn.Linear: y = x·Wᵀ + b with W stored [out, in] as PyTorch does. The transpose is a gemm flag,
- * never a copy; the bias is pre-filled into the output and the gemm adds into it (beta = 1).
+ * torch.nn.Linear: y = x·Wᵀ + b with W stored [out, in] as PyTorch does. The products (forward, dX, dW) run on
+ * the registry's {@link ParameterRegistry#dense() dense backend} (oneDNN or ND4J's gemm); the transpose is a
+ * layout flag, never a copy.
  */
 public final class Linear {
   final Parameter weight; // [out, in]
   final Parameter bias; // [out]
+  private final ParameterRegistry reg; // its dense() backend runs the products
   private final int in;
   private final int out;
   private final String profFwd; // profiler names: the role without the layer number
@@ -22,6 +24,7 @@ public final class Linear {
   public Linear(ParameterRegistry reg, String prefix, int in, int out, int layerIndex) {
     this.weight = reg.create(prefix + ".weight", layerIndex, true, out, in);
     this.bias = reg.create(prefix + ".bias", layerIndex, false, out);
+    this.reg = reg;
     this.in = in;
     this.out = out;
     String role = prefix.replaceFirst("^bert\\.encoder\\.layer\\.\\d+\\.", "").replaceFirst("^bert\\.", "");
@@ -32,13 +35,35 @@ public final class Linear {
 
   /** x [M, in] → returns new y [M, out]. */
   public INDArray forward(INDArray x) {
+    return forwardOn(reg.dense(), x);
+  }
+
+  private INDArray forwardOn(io.finbert4j.core.dense.DenseBackend dense, INDArray x) {
     Shapes.check("Linear(" + weight.name() + ")", x, -1, in);
     int m = (int) x.size(0);
     long t0 = Profiler.start();
     INDArray y = Nd4j.createUninitialized(x.dataType(), m, out);
-    Kernels.fillRows(Buf.of(y), Buf.of(bias.value()), m, out);
-    Nd4j.gemm(x, weight.value(), y, false, true, 1.0, 1.0);
+    dense.forward(x, weight.value(), bias.value(), y, false);
     Profiler.stop(profFwd, t0, 2.0 * m * in * out);
+    return y;
+  }
+
+  /**
+   * x [M, in] → returns new gelu(x·Wᵀ + b) [M, out] with the GELU fused into the product, or null when the dense
+   * backend cannot fuse it ({@link io.finbert4j.core.dense.DenseBackend#fusesGelu()}): the caller then runs
+   * {@link #forward} and its own GELU. Eval only (the backward needs the pre-activation).
+   */
+  INDArray forwardGelu(INDArray x, Mode mode) {
+    var dense = mode.dense() != null ? mode.dense() : reg.dense();
+    if (!dense.fusesGelu() || x.dataType() != DataType.FLOAT) {
+      return null;
+    }
+    Shapes.check("Linear(" + weight.name() + ")", x, -1, in);
+    int m = (int) x.size(0);
+    long t0 = Profiler.start();
+    INDArray y = Nd4j.createUninitialized(x.dataType(), m, out);
+    dense.forward(x, weight.value(), bias.value(), y, true);
+    Profiler.stop(profFwd + " + gelu", t0, 2.0 * m * in * out);
     return y;
   }
 
@@ -49,7 +74,7 @@ public final class Linear {
   public INDArray forward(INDArray x, Mode mode) {
     Int8Kernels int8 = mode.int8();
     if (int8 == null || x.dataType() != DataType.FLOAT) {
-      return forward(x);
+      return mode.dense() == null || x.dataType() != DataType.FLOAT ? forward(x) : forwardOn(mode.dense(), x);
     }
     Shapes.check("Linear(" + weight.name() + ")", x, -1, in);
     long t0 = Profiler.start();
@@ -63,11 +88,12 @@ public final class Linear {
     int m = (int) x.size(0);
     biasGrad(dY, m);
     long t0 = Profiler.start();
+    var dense = reg.dense();
     if (weight.trainable()) {
-      Nd4j.gemm(dY, x, weight.grad(), true, false, 1.0, 1.0); // dW[out,in] += dYᵀ·x
+      dense.backwardWeights(dY, x, weight.grad()); // dW[out,in] += dYᵀ·x
     }
     INDArray dX = Nd4j.createUninitialized(x.dataType(), m, in);
-    Nd4j.gemm(dY, weight.value(), dX, false, false, 1.0, 0.0); // dX = dY·W
+    dense.backwardData(dY, weight.value(), dX, false); // dX = dY·W
     Profiler.stop(profBwd, t0, (weight.trainable() ? 4.0 : 2.0) * m * in * out);
     return dX;
   }
@@ -77,10 +103,11 @@ public final class Linear {
     int m = (int) x.size(0);
     biasGrad(dY, m);
     long t0 = Profiler.start();
+    var dense = reg.dense();
     if (weight.trainable()) {
-      Nd4j.gemm(dY, x, weight.grad(), true, false, 1.0, 1.0);
+      dense.backwardWeights(dY, x, weight.grad());
     }
-    Nd4j.gemm(dY, weight.value(), dXAcc, false, false, 1.0, 1.0);
+    dense.backwardData(dY, weight.value(), dXAcc, true);
     Profiler.stop(profBwd, t0, (weight.trainable() ? 4.0 : 2.0) * m * in * out);
   }
 

@@ -1,28 +1,22 @@
 package io.finbert4j.core.quant;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Locale;
-import org.nd4j.linalg.api.blas.params.MMulTranspose;
+import io.finbert4j.core.dense.OneDnn;
+import io.finbert4j.core.dense.OneDnnInt8;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Decides once per JVM whether int8 inference can run fast here: the {@code linux-x86_64-onednn-avx512} build of
- * nd4j-native is on the class path, the CPU has AVX-512 VNNI, and a small int8 {@code Mmul} self-test is exact and
- * fast. The generic nd4j-native build has no usable int8 matrix product (measured: the {@code Mmul} op fails or
- * runs at ~5 GOP/s against ~800 GOP/s with oneDNN+VNNI), so without all three callers use float32.
+ * Decides once per JVM whether int8 inference can run here: oneDNN 3 loads ({@link OneDnn#status()}) and a small
+ * int8 product through {@link OneDnnInt8} is exact and not much slower than float32. oneDNN dispatches int8 on the
+ * CPU's features: AMX-INT8 or AVX512-VNNI / AVX-VNNI kernels where present (3–4× float32), its AVX2 kernel
+ * elsewhere (exact, about float32's speed: measured on AMD EPYC Zen 2); a reference kernel would be ~40× slower
+ * and fails the speed check.
  *
  * <p>{@code -Dfinbert.int8=false} forces float32 (for A/B runs).
  */
 public final class Int8Support {
-  /** Class-path resource present only in the oneDNN + AVX-512 classifier jar of nd4j-native. */
-  static final String ONEDNN_RESOURCE =
-      "org/nd4j/linalg/cpu/nativecpu/bindings/linux-x86_64-onednn-avx512/libjnind4jcpu.so";
-
   /** Self-test product size: big enough to time, small enough to cost < 1 ms with VNNI. */
   private static final int TEST_M = 128;
   private static final int TEST_K = 512;
@@ -35,7 +29,7 @@ public final class Int8Support {
   private static final int MAX_TIMED_CALLS = 300;
   /**
    * int8 may be up to this factor slower than float32 in the self-test and still count as fast: on a heavily
-   * shared 2-core machine single timings are distorted by 2x; a reference (non-VNNI) int8 kernel is ~40x slower.
+   * shared 2-core machine single timings are distorted by 2x; a reference (non-JIT) int8 kernel is ~40x slower.
    */
   private static final double SLACK = 2.0;
 
@@ -48,7 +42,7 @@ public final class Int8Support {
 
   private Int8Support() {}
 
-  /** True when the int8 path is usable (oneDNN natives, AVX-512 VNNI, exact and fast self-test). Cached. */
+  /** True when the int8 path is usable (oneDNN loads, exact and fast self-test). Cached. */
   public static boolean available() {
     return Holder.STATUS.available();
   }
@@ -58,43 +52,28 @@ public final class Int8Support {
     return Holder.STATUS;
   }
 
-  /** True when the oneDNN + AVX-512 nd4j-native natives are on the class path. */
-  public static boolean onednnNativesPresent() {
-    return Int8Support.class.getClassLoader().getResource(ONEDNN_RESOURCE) != null;
-  }
-
-  /** True when /proc/cpuinfo lists avx512f and avx512_vnni (false when it cannot be read, e.g. not Linux). */
-  public static boolean cpuHasAvx512Vnni() {
-    try {
-      String info = Files.readString(Path.of("/proc/cpuinfo"));
-      for (String line : info.split("\n")) {
-        if (line.startsWith("flags")) {
-          String flags = " " + line.substring(line.indexOf(':') + 1).trim() + " ";
-          return flags.contains(" avx512f ") && flags.contains(" avx512_vnni ");
-        }
-      }
-      return false;
-    } catch (IOException | RuntimeException e) {
-      return false;
-    }
+  /** True when the CPU has int8 dot-product instructions (AVX512-VNNI, AVX-VNNI or AMX-INT8), per /proc/cpuinfo. */
+  public static boolean cpuHasInt8Dot() {
+    return OneDnn.cpuHasInt8Dot();
   }
 
   private static Status probe() {
     if (!Boolean.parseBoolean(System.getProperty("finbert.int8", "true"))) {
       return new Status(false, "int8 disabled by -Dfinbert.int8=false");
     }
-    if (!onednnNativesPresent()) {
-      return new Status(false, "the generic nd4j-native build is loaded; int8 needs the "
-          + "linux-x86_64-onednn-avx512 natives (Maven: -Ponednn; launcher: FINBERT_NATIVES=onednn)");
-    }
-    if (!cpuHasAvx512Vnni()) {
-      return new Status(false, "this CPU lacks avx512f/avx512_vnni (per /proc/cpuinfo)");
+    OneDnn.Status dnn = OneDnn.status();
+    if (!dnn.usable()) {
+      return new Status(false, "int8 needs oneDNN: " + dnn.reason());
     }
     try {
       return selfTest();
     } catch (RuntimeException | LinkageError e) {
-      return new Status(false, "int8 Mmul self-test failed: " + e);
+      return new Status(false, "oneDNN int8 self-test failed: " + e);
     }
+  }
+
+  private static OneDnn.Status dnn() {
+    return OneDnn.status();
   }
 
   /** Multiplies small random int8 matrices, checks every int32 sum against a Java loop, and times it. */
@@ -106,13 +85,13 @@ public final class Int8Support {
       a[i] = (byte) (rnd.nextInt(255) - 127);
     }
     for (int i = 0; i < b.length; i++) {
-      b[i] = (byte) (rnd.nextInt(255) - 127);
+      b[i] = (byte) (rnd.nextInt(2 * QuantizedLinear.WEIGHT_QMAX + 1) - QuantizedLinear.WEIGHT_QMAX); // weight codes
     }
     try (var ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
       INDArray x = Int8Buffers.int8Matrix(a, TEST_M, TEST_K);
       INDArray w = Int8Buffers.int8Matrix(b, TEST_K, TEST_N);
       INDArray c = Nd4j.create(DataType.INT32, TEST_M, TEST_N);
-      Nd4j.exec(new Mmul(x, w, c, MMulTranspose.allFalse()));
+      OneDnnInt8.matmul(x, w, c);
       int[] got = c.data().asInt();
       for (int i = 0; i < TEST_M; i++) {
         for (int j = 0; j < TEST_N; j++) {
@@ -121,7 +100,7 @@ public final class Int8Support {
             ref += a[i * TEST_K + k] * b[k * TEST_N + j];
           }
           if (got[i * TEST_N + j] != ref) {
-            return new Status(false, "int8 Mmul self-test is inexact at (" + i + "," + j + "): "
+            return new Status(false, "oneDNN int8 self-test is inexact at (" + i + "," + j + "): "
                 + got[i * TEST_N + j] + " != " + ref);
           }
         }
@@ -133,7 +112,7 @@ public final class Int8Support {
       INDArray wf = w.castTo(DataType.FLOAT);
       INDArray cf = Nd4j.create(DataType.FLOAT, TEST_M, TEST_N);
       for (int r = 0; r < WARMUP_CALLS; r++) {
-        Nd4j.exec(new Mmul(x, w, c, MMulTranspose.allFalse()));
+        OneDnnInt8.matmul(x, w, c);
         Nd4j.gemm(xf, wf, cf, false, false, 1.0, 0.0);
       }
       double bestInt8 = Double.MAX_VALUE;
@@ -141,7 +120,7 @@ public final class Int8Support {
       // more rounds while the verdict is negative: on a busy machine one round can be distorted by >2x
       for (int r = 0; r < TIMED_CALLS || (r < MAX_TIMED_CALLS && bestInt8 > SLACK * bestFloat); r++) {
         long t = System.nanoTime();
-        Nd4j.exec(new Mmul(x, w, c, MMulTranspose.allFalse()));
+        OneDnnInt8.matmul(x, w, c);
         long t1 = System.nanoTime();
         Nd4j.gemm(xf, wf, cf, false, false, 1.0, 0.0);
         long t2 = System.nanoTime();
@@ -152,9 +131,12 @@ public final class Int8Support {
       String rates = String.format(Locale.ROOT, "int8 %.0f GOP/s vs float32 %.0f GFLOP/s on %dx%dx%d",
           ops / bestInt8 / 1e9, ops / bestFloat / 1e9, TEST_M, TEST_K, TEST_N);
       if (bestInt8 > SLACK * bestFloat) {
-        return new Status(false, "int8 Mmul self-test much slower than float32 (no VNNI kernel?): " + rates);
+        return new Status(false, "oneDNN int8 self-test much slower than float32 (reference kernel "
+            + OneDnnInt8.implementation(TEST_K, TEST_N) + "?): " + rates);
       }
-      return new Status(true, "oneDNN natives + AVX-512 VNNI; self-test exact, " + rates);
+      return new Status(true, "oneDNN " + dnn().version() + " int8 " + OneDnnInt8.implementation(TEST_K, TEST_N)
+          + " (ISA " + dnn().isa() + (cpuHasInt8Dot() ? ", int8 dot-product instructions" : ", no VNNI/AMX: "
+          + "about float32's speed") + "); self-test exact, " + rates);
     }
   }
 }

@@ -3,23 +3,23 @@ package io.finbert4j.core.quant;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.util.stream.IntStream;
-import org.nd4j.linalg.api.blas.params.MMulTranspose;
+import io.finbert4j.core.dense.OneDnnInt8;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * An {@code nn.Linear} ({@code y = x·Wᵀ + b}) evaluated in int8: weights quantized once, per output channel,
- * symmetric ({@code W[o,:] ≈ sw[o]·Wq[o,:]}, Wq ∈ [-127, 127]); activations quantized dynamically on every call,
+ * symmetric ({@code W[o,:] ≈ sw[o]·Wq[o,:]}, Wq ∈ [-127, 127], or [-63, 63] without VNNI/AMX: {@link #WEIGHT_QMAX}); activations quantized dynamically on every call,
  * per row (per token) or per tensor ({@code x[m,:] ≈ sx[m]·Xq[m,:]}); the product {@code Xq·Wqᵀ} runs as an exact
- * int8 × int8 → int32 sum in oneDNN ({@code Mmul}, VNNI) and is written as float32 straight into the caller's
- * output, then one Java pass rescales {@code y[m,o] = acc·sx[m]·sw[o] + b[o]}.
+ * int8 × int8 → int32 sum in oneDNN 3 ({@link OneDnnInt8}: VNNI / AMX kernels where the CPU has them, AVX2
+ * elsewhere) and is written as float32 straight into the caller's output, then one Java pass rescales
+ * {@code y[m,o] = acc·sx[m]·sw[o] + b[o]}.
  *
  * <p>Shape legend: M = rows (B·T), IN = in features, OUT = out features.
  *
- * <p>Signed × signed is used deliberately: on this machine (AVX-512 VNNI, oneDNN 2.5) s8×s8 runs at the same
- * 780–870 GOP/s as u8×s8 at the BERT shapes (see {@code PeakProbe}), so no zero points are needed.
+ * <p>Signed × signed is used deliberately: measured on an Intel Xeon with AMX (oneDNN 3.11) s8×s8 runs at the
+ * speed of u8×s8 (860–2314 vs 867–2138 GOP/s at BERT's shapes), so no zero points are needed.
  *
  * <p>Only usable when {@link Int8Support#available()}; {@link Linear#create} picks this or float32.
  * Instances are immutable and {@link #forward} is thread-safe (temporaries are per call).
@@ -27,6 +27,13 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class QuantizedLinear implements Linear {
   /** Largest magnitude of a symmetric int8 code (-128 is left unused so that the range is symmetric). */
   static final int QMAX = 127;
+  /**
+   * Largest magnitude of a weight code: 127 where the CPU has int8 dot-product instructions (VNNI, AMX), else 63.
+   * Without them oneDNN's AVX2 kernel multiplies with {@code vpmaddubsw}, which adds two u8·s8 products into a
+   * saturating int16: 255·127·2 overflows it (measured here, AMD Zen 2: sums off by ~1 %), 255·63·2 = 32130 does
+   * not, so 7-bit weights keep the product exact (ONNX Runtime's "reduce_range" on such CPUs does the same).
+   */
+  static final int WEIGHT_QMAX = Int8Support.cpuHasInt8Dot() ? QMAX : 63;
   /** Rows per parallel task in the Java quantize / rescale passes. */
   private static final int ROW_CHUNK = 64;
   /** Java-side passes in parallel (common pool); -Dfinbert.quant.parallel=false for one thread. */
@@ -43,7 +50,7 @@ public final class QuantizedLinear implements Linear {
 
   private final int in;
   private final int out;
-  private final INDArray weightQ; // [IN, OUT] int8, the layout Mmul (no transposes) wants
+  private final INDArray weightQ; // [IN, OUT] int8: the matmul's {K, N}, row-major
   private final float[] weightScale; // [OUT]
   private final float[] bias; // [OUT] or null
   private final ActivationScaling scaling;
@@ -96,7 +103,7 @@ public final class QuantizedLinear implements Linear {
       for (int i = 0; i < in; i++) {
         amax = Math.max(amax, Math.abs(weight[o * in + i]));
       }
-      float s = amax > 0f ? amax / QMAX : 1f;
+      float s = amax > 0f ? amax / WEIGHT_QMAX : 1f;
       scale[o] = s;
       float inv = 1f / s;
       for (int i = 0; i < in; i++) {
@@ -159,7 +166,7 @@ public final class QuantizedLinear implements Linear {
     INDArray xq = scratchInt8(m, in);
     float[] rowScale = quantizeActivations(x, xq, scaling);
     // exact int32 sums inside oneDNN, converted to float on store (|sum| ≤ 127²·IN, rounding ≤ 2⁻²⁴ relative)
-    Nd4j.exec(new Mmul(xq, weightQ, out, MMulTranspose.allFalse()));
+    OneDnnInt8.matmul(xq, weightQ, out);
     rescale(out, rowScale, weightScale, bias);
   }
 
@@ -270,19 +277,19 @@ public final class QuantizedLinear implements Linear {
   }
 
   /**
-   * The raw int8 product {@code c = a·b} with exact int32 accumulation (oneDNN {@code Mmul}).
+   * The raw int8 product {@code c = a·b} with exact int32 accumulation (oneDNN 3, {@link OneDnnInt8}).
    *
    * @param a [M, K] int8
    * @param b [K, N] int8
    * @param c [M, N] int32 or float, written
    */
   public static void matmulInt8(INDArray a, INDArray b, INDArray c) {
-    Nd4j.exec(new Mmul(a, b, c, MMulTranspose.allFalse()));
+    OneDnnInt8.matmul(a, b, c);
   }
 
   static int clampRound(float v) {
     int q = Math.round(v);
-    return Math.max(-QMAX, Math.min(QMAX, q));
+    return Math.max(-WEIGHT_QMAX, Math.min(WEIGHT_QMAX, q));
   }
 
   /** Body over a half-open row range. */

@@ -13,9 +13,8 @@ import org.junit.jupiter.api.condition.EnabledIf;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
- * int8 inference accuracy against float32 (and the fixture's float64 reference). Needs int8 to run: the oneDNN
- * natives on an AVX-512 VNNI CPU ({@code mvn test -pl core -Ponednn}); on the default class path it is disabled
- * and {@link Int8InferenceTest} checks the fallback instead.
+ * int8 inference accuracy against float32 (and the fixture's float64 reference). Needs int8 to run: oneDNN 3, on the
+ * default class path of every x86-64 build ({@code Int8FallbackTest} fails when oneDNN loads but int8 does not).
  */
 @EnabledIf("io.finbert4j.core.quant.Int8Support#available")
 class Int8AccuracyTest {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * {@code withPrecision(INT8)} on every class path: where int8 cannot run (the default test class path has the
  * generic natives) the view must say so and give exactly the float32 logits; training through an int8 view is
  * float32 either way; and concurrent inference through one view (including the lazy first quantization) gives
- * what a lone caller gets. The int8 accuracy tests are {@link Int8AccuracyTest} ({@code -Ponednn}).
+ * what a lone caller gets. The int8 accuracy tests are {@link Int8AccuracyTest}.
  */
 class Int8InferenceTest {
   private static final int THREADS = 4;

@@ -16,7 +16,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /** The int8 kernel itself (needs the oneDNN natives and VNNI: see {@link Int8Available}). */
 @ExtendWith(Int8Available.class)
 class QuantizedLinearTest {
-  /** Exactness of the int32 accumulation against a Java loop, at a non-square shape with a K tail. */
+  /**
+   * Exactness of the int32 accumulation against a Java loop, at a non-square shape with a K tail: activations over
+   * the full int8 range, weights over the range the quantizer gives them ({@link QuantizedLinear#WEIGHT_QMAX}).
+   */
   @Test
   void int8ProductIsExact() {
     int m = 37;
@@ -29,7 +32,7 @@ class QuantizedLinearTest {
       a[i] = (byte) (rnd.nextInt(255) - 127);
     }
     for (int i = 0; i < b.length; i++) {
-      b[i] = (byte) (rnd.nextInt(255) - 127);
+      b[i] = (byte) (rnd.nextInt(2 * QuantizedLinear.WEIGHT_QMAX + 1) - QuantizedLinear.WEIGHT_QMAX); // weight codes
     }
     INDArray c = Nd4j.create(DataType.INT32, m, n);
     QuantizedLinear.matmulInt8(Int8Buffers.int8Matrix(a, m, k), Int8Buffers.int8Matrix(b, k, n), c);
@@ -81,9 +84,9 @@ class QuantizedLinearTest {
     float[] bias = new float[out];
     for (int o = 0; o < out; o++) {
       for (int i = 0; i < in; i++) {
-        w[o * in + i] = (rnd.nextInt(255) - 127) * 0.5f;
+        w[o * in + i] = (rnd.nextInt(2 * QuantizedLinear.WEIGHT_QMAX + 1) - QuantizedLinear.WEIGHT_QMAX) * 0.5f;
       }
-      w[o * in] = 127 * 0.5f; // fixes the per-channel scale at 0.5
+      w[o * in] = QuantizedLinear.WEIGHT_QMAX * 0.5f; // fixes the per-channel scale at 0.5
       bias[o] = rnd.nextInt(10) - 5;
     }
     for (int r = 0; r < m; r++) {

@@ -1,0 +1,189 @@
+package io.finbert4j.core.dense;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.finbert4j.core.ParameterRegistry;
+import java.util.SplittableRandom;
+import org.apache.commons.math3.special.Erf;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The oneDNN dense products against plain double loops written here (not against OpenBLAS or oneDNN itself), at
+ * odd shapes and several row counts through one cached primitive per product. oneDNN must be usable on x86-64
+ * builds: its absence there fails, it does not skip.
+ */
+class OneDnnDenseTest {
+  private static final double TOL = 2e-6; // float32 sums of <= 67 products of values in [-1, 1], relative
+
+  private static INDArray rand(SplittableRandom rnd, long... shape) {
+    long n = 1;
+    for (long s : shape) {
+      n *= s;
+    }
+    float[] v = new float[(int) n];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) rnd.nextDouble(-1, 1);
+    }
+    return Nd4j.create(v, shape, 'c');
+  }
+
+  private static void assertClose(double want, double got, String what) {
+    assertEquals(want, got, TOL * Math.max(1, Math.abs(want)), what);
+  }
+
+  @Test
+  void oneDnnIsUsableAndTheDefaultOnX86() {
+    OneDnn.Status s = OneDnn.status();
+    String arch = System.getProperty("os.arch");
+    System.out.println("oneDNN: " + s.reason());
+    if (arch.equals("amd64") || arch.equals("x86_64")) {
+      assertTrue(s.usable() && s.preferred(), "oneDNN must load and be preferred on x86-64: " + s.reason());
+      try (DenseBackend d = DenseBackend.create(DataType.FLOAT)) {
+        assertInstanceOf(OneDnnDense.class, d);
+        assertTrue(d.describe().contains("oneDNN " + s.version()), d.describe());
+      }
+    }
+    assertSame(BlasDense.INSTANCE, DenseBackend.create(DataType.DOUBLE), "DOUBLE runs on ND4J's gemm");
+  }
+
+  @Test
+  void propertyForcesBlasOrRejectsUnknownValues() {
+    String old = System.getProperty(DenseBackend.PROPERTY);
+    try {
+      System.setProperty(DenseBackend.PROPERTY, "blas");
+      assertSame(BlasDense.INSTANCE, DenseBackend.create(DataType.FLOAT));
+      System.setProperty(DenseBackend.PROPERTY, "mkl");
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> DenseBackend.create(DataType.FLOAT));
+      assertTrue(e.getMessage().contains("mkl") && e.getMessage().contains("blas"), e.getMessage());
+    } finally {
+      if (old == null) {
+        System.clearProperty(DenseBackend.PROPERTY);
+      } else {
+        System.setProperty(DenseBackend.PROPERTY, old);
+      }
+    }
+  }
+
+  @Test
+  void forwardBiasAndGeluMatchPlainLoopsAtEveryRowCount() {
+    SplittableRandom rnd = new SplittableRandom(3);
+    int k = 67;
+    int n = 29;
+    INDArray w = rand(rnd, n, k);
+    INDArray b = rand(rnd, n);
+    try (OneDnnDense d = new OneDnnDense()) {
+      for (int m : new int[] {1, 5, 16, 33}) {
+        INDArray x = rand(rnd, m, k);
+        INDArray y = Nd4j.create(DataType.FLOAT, m, n).assign(7); // garbage that must be overwritten
+        INDArray g = Nd4j.create(DataType.FLOAT, m, n);
+        INDArray nb = Nd4j.create(DataType.FLOAT, m, n);
+        d.forward(x, w, b, y, false);
+        d.forward(x, w, b, g, true);
+        d.forward(x, w, null, nb, false);
+        for (int i = 0; i < m; i++) {
+          for (int j = 0; j < n; j++) {
+            double s = 0;
+            for (int p = 0; p < k; p++) {
+              s += x.getDouble(i, p) * w.getDouble(j, p);
+            }
+            double pre = s + b.getDouble(j);
+            assertClose(pre, y.getDouble(i, j), "y[" + i + "," + j + "] at M=" + m);
+            assertClose(s, nb.getDouble(i, j), "no-bias y[" + i + "," + j + "] at M=" + m);
+            assertClose(0.5 * pre * (1 + Erf.erf(pre / Math.sqrt(2))), g.getDouble(i, j),
+                "gelu[" + i + "," + j + "] at M=" + m);
+          }
+        }
+      }
+      // one runtime-M primitive per (product, shape, epilogue): 3 here, however many row counts ran
+      assertEquals(3, d.implementationCount(), "primitives are cached per shape, not per row count");
+      assertFalse(d.implementations().stream().anyMatch(i -> i.startsWith("ref")), d.implementations().toString());
+    }
+  }
+
+  @Test
+  void backwardProductsMatchPlainLoops() {
+    SplittableRandom rnd = new SplittableRandom(5);
+    int m = 13;
+    int k = 41;
+    int n = 22;
+    INDArray w = rand(rnd, n, k);
+    INDArray x = rand(rnd, m, k);
+    INDArray dy = rand(rnd, m, n);
+    INDArray dx = Nd4j.create(DataType.FLOAT, m, k).assign(3);
+    INDArray dxAcc = rand(rnd, m, k);
+    INDArray dxAcc0 = dxAcc.dup();
+    INDArray dw = rand(rnd, n, k);
+    INDArray dw0 = dw.dup();
+    try (OneDnnDense d = new OneDnnDense()) {
+      d.backwardData(dy, w, dx, false);
+      d.backwardData(dy, w, dxAcc, true);
+      d.backwardWeights(dy, x, dw);
+    }
+    for (int i = 0; i < m; i++) {
+      for (int p = 0; p < k; p++) {
+        double s = 0;
+        for (int j = 0; j < n; j++) {
+          s += dy.getDouble(i, j) * w.getDouble(j, p);
+        }
+        assertClose(s, dx.getDouble(i, p), "dX[" + i + "," + p + "]");
+        assertClose(dxAcc0.getDouble(i, p) + s, dxAcc.getDouble(i, p), "dX+=[" + i + "," + p + "]");
+      }
+    }
+    for (int j = 0; j < n; j++) {
+      for (int p = 0; p < k; p++) {
+        double s = 0;
+        for (int i = 0; i < m; i++) {
+          s += dy.getDouble(i, j) * x.getDouble(i, p);
+        }
+        assertClose(dw0.getDouble(j, p) + s, dw.getDouble(j, p), "dW[" + j + "," + p + "]");
+      }
+    }
+  }
+
+  @Test
+  void closeReleasesAndTheRegistryFallsBackToBlas() {
+    ParameterRegistry reg = new ParameterRegistry(DataType.FLOAT);
+    DenseBackend first = reg.dense();
+    assertSame(first, reg.dense(), "one backend per registry");
+    SplittableRandom rnd = new SplittableRandom(9);
+    INDArray x = rand(rnd, 4, 8);
+    INDArray w = rand(rnd, 6, 8);
+    INDArray y = Nd4j.create(DataType.FLOAT, 4, 6);
+    first.forward(x, w, null, y, false);
+    reg.closeDense();
+    reg.closeDense(); // idempotent
+    if (first instanceof OneDnnDense o) {
+      assertTrue(o.isClosed());
+      assertEquals(0, o.implementationCount());
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> o.forward(x, w, null, y, false));
+      assertTrue(e.getMessage().contains("closed"), e.getMessage());
+    }
+    assertSame(BlasDense.INSTANCE, reg.dense(), "after close the registry computes on ND4J's gemm");
+    INDArray y2 = Nd4j.create(DataType.FLOAT, 4, 6);
+    reg.dense().forward(x, w, null, y2, false);
+    assertTrue(y.equalsWithEps(y2, 1e-5), "oneDNN and ND4J gemm agree");
+  }
+
+  @Test
+  void stridedViewsGoToBlasAndStillComputeRight() {
+    SplittableRandom rnd = new SplittableRandom(11);
+    INDArray big = rand(rnd, 6, 20);
+    INDArray x = big.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+        org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 10)); // column slice: row stride 20 != 10
+    INDArray w = rand(rnd, 3, 10);
+    INDArray y = Nd4j.create(DataType.FLOAT, 6, 3);
+    try (OneDnnDense d = new OneDnnDense()) {
+      d.forward(x, w, null, y, false);
+      assertThrows(IllegalArgumentException.class, () -> d.forward(x, w, null, y, true));
+    }
+    assertTrue(y.equalsWithEps(x.mmul(w.transpose()), 1e-5));
+  }
+}
