@@ -48,7 +48,8 @@ final class Charts {
   private static XYChart xy(String title, String yTitle) {
     XYChart c = new XYChartBuilder().width(W).height(H).title(title).xAxisTitle("").yAxisTitle(yTitle).build();
     c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
-    c.getStyler().setDatePattern("yyyy-MM");
+    c.getStyler().setDatePattern("yyyy-MM-dd");
+    c.getStyler().setLocale(Locale.ROOT);
     c.getStyler().setChartBackgroundColor(Color.WHITE);
     c.getStyler().setPlotGridLinesColor(new Color(230, 230, 230));
     c.getStyler().setMarkerSize(0);
@@ -117,6 +118,7 @@ final class Charts {
         .title("Monthly returns (%)").build();
     c.getStyler().setChartBackgroundColor(Color.WHITE);
     c.getStyler().setShowValue(true);
+    c.getStyler().setHeatMapValueDecimalPattern("0.00");
     c.getStyler().setValueFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
     c.getStyler().setRangeColors(new Color[] {new Color(200, 60, 60), Color.WHITE, new Color(60, 150, 80)});
     c.getStyler().setMin(-maxAbs);
@@ -141,8 +143,9 @@ final class Charts {
       sx.add(Date.from(r.dates().get(0).atStartOfDay().toInstant(ZoneOffset.UTC)));
       sy.add(0.0);
     }
-    XYSeries a = c.addSeries("sentiment score", sx, sy);
+    XYSeries a = c.addSeries("sentiment score (decisions with news)", sx, sy);
     a.setMarker(SeriesMarkers.CIRCLE);
+    a.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
     c.getStyler().setMarkerSize(4);
     double[] pos = r.positions().get(symbol);
     List<Double> py = new ArrayList<>();

@@ -63,11 +63,11 @@ public final class SyntheticMarket {
   /** A generated market. */
   public record Market(Prices prices, List<NewsItem> news) {}
 
-  /** Settings; {@link #defaults()}: 6 companies, 130 sessions from 2024-01-02, 45 % news probability, drift 1.2 %. */
+  /** Settings; {@link #defaults()}: 6 companies, 130 sessions from 2024-01-02, 45 % news probability, drift 0.6 %, noise 1.2 % a session. */
   public record Spec(long seed, int companies, LocalDate start, int sessions, double newsProbability, double drift,
       double noise, Plant plant) {
     public static Spec defaults() {
-      return new Spec(7, 6, LocalDate.of(2024, 1, 2), 130, 0.45, 0.012, 0.008, Plant.NEXT_SESSION);
+      return new Spec(7, 6, LocalDate.of(2024, 1, 2), 130, 0.45, 0.006, 0.012, Plant.NEXT_SESSION);
     }
 
     public Spec withSeed(long s) {
