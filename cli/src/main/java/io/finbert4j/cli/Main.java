@@ -23,6 +23,7 @@ public final class Main implements Runnable {
       List.of(
           // subcommands:
           AnalyzeCommand.class,
+          BacktestCommand.class,
           BenchCommand.class,
           ConvertCommand.class,
           EvaluateCommand.class,

@@ -117,6 +117,7 @@ public final class PredictCommand implements Callable<Integer> {
       Precision p = parsePrecision(precision);
       selectBackend(backend);
       Path dir = ModelResolver.resolve(model, revision, env, ProgressListener.stderrIfTerminal());
+      resolvedDir = dir;
       FinBert finbert = FinBert.load(dir, new FinBertOptions(batchSize, maxLength, p));
       String notice = finbert.precisionNotice();
       if (notice != null) {
@@ -126,6 +127,9 @@ public final class PredictCommand implements Callable<Integer> {
       }
       return finbert;
     }
+
+    /** The model directory {@link #load} resolved (null before it ran); the backtest fingerprints it. */
+    Path resolvedDir;
 
     /** The command using these options (its stderr gets the precision fallback notice). */
     @CommandLine.Spec(CommandLine.Spec.Target.MIXEE) CommandLine.Model.CommandSpec mixee;

@@ -9,6 +9,17 @@ import io.finbert4j.core.train.LabeledExample;
 import io.finbert4j.core.train.Trainer;
 import io.finbert4j.core.train.TrainerConfig;
 import io.finbert4j.tokenizer.BertTokenizer;
+import io.finbert4j.trading.BacktestConfig;
+import io.finbert4j.trading.BacktestRun;
+import io.finbert4j.trading.LongShortStrategy;
+import io.finbert4j.trading.StrategySettings;
+import io.finbert4j.trading.data.BadRows;
+import io.finbert4j.trading.data.NewsReader;
+import io.finbert4j.trading.data.PriceReader;
+import io.finbert4j.trading.data.TextField;
+import io.finbert4j.trading.score.FinBertScorer;
+import io.finbert4j.trading.score.ScoreCache;
+import io.finbert4j.trading.synthetic.SyntheticMarket;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -32,7 +43,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Offline demo of the whole pipeline: import the bundled all-MiniLM-L6-v2 encoder, fine-tune a 3-label",
-      "financial-sentiment head on 378 demo sentences, cache the model, and analyze example headlines.",
+      "financial-sentiment head on 378 demo sentences, cache the model, analyze example headlines, then",
+      "backtest a long-short news strategy with it on a small synthetic market (report.html).",
       "The demo model is NOT FinBERT; for FinBERT run `finbert analyze` (downloads ProsusAI/finbert) or",
       "pass --model DIR with a local copy."
     },
@@ -75,6 +87,9 @@ public final class QuickstartCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "42", description = "Seed (default ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--no-backtest", description = "Skip the closing backtest on the synthetic market.")
+  boolean noBacktest;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -102,9 +117,44 @@ public final class QuickstartCommand implements Callable<Integer> {
     }
     out.println();
     out.println("Demo model: " + modelDir + " (all-MiniLM-L6-v2 + demo head; not FinBERT).");
+    out.flush();
+    if (!noBacktest) {
+      backtest(finbert, modelDir, root, out, err);
+    }
     out.println("Next: ./finbert analyze --model " + modelDir + " \"your headline\"");
     out.flush();
     return 0;
+  }
+
+  /**
+   * The product, not just the model: a long-short backtest with the demo model on the small SYNTHETIC market that
+   * ships with the CLI (invented companies, template headlines, prices that follow the planted sentiment).
+   */
+  static void backtest(FinBert finbert, Path modelDir, Path root, PrintWriter out, PrintWriter err)
+      throws IOException {
+    Path market = Files.createDirectories(root.resolve("quickstart-market"));
+    Path newsCsv = market.resolve("news.csv");
+    Path pricesCsv = market.resolve("prices.csv");
+    SyntheticMarket.Market m = SyntheticMarket.generate(SyntheticMarket.Spec.defaults());
+    NewsReader.writeCsv(m.news(), newsCsv);
+    PriceReader.writeCsv(m.prices(), pricesCsv);
+    Path report = root.resolve("quickstart-backtest");
+    out.println();
+    out.println("Backtest: long-short on the demo model's sentiment, on a small SYNTHETIC market (invented companies,");
+    out.println("template headlines, simulated prices; no real data): " + market);
+    out.flush();
+    BadRows bad = BadRows.fail();
+    try (ScoreCache cache = ScoreCache.open(root.resolve("scores.sqlite"))) {
+      BacktestRun.Outcome o = BacktestRun.run(new BacktestRun.Request(LongShortStrategy.NAME,
+          StrategySettings.defaults(), BacktestConfig.defaults(), NewsReader.read(newsCsv, bad),
+          PriceReader.read(pricesCsv, bad), FinBertScorer.of(finbert, modelDir), modelDir, cache,
+          TextField.DESCRIPTION, report, java.util.Map.of(), 42, new java.util.LinkedHashMap<>(
+              java.util.Map.of("data", "synthetic (finbert quickstart)"))), err);
+      BacktestCommand.print(out, o, bad);
+    }
+    out.println("Same thing from the command line: ./finbert backtest --news " + newsCsv + " --prices " + pricesCsv
+        + " --model " + modelDir + " --out " + report);
+    out.flush();
   }
 
   private void train(Path root, Path modelDir, PrintWriter err) throws IOException {

@@ -1,0 +1,24 @@
+package io.finbert4j.trading;
+
+import io.finbert4j.trading.score.ScoreCache;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Child process of {@link ScoreCacheTest}: commits batches of 50 scores forever, saying so after each commit. */
+public final class CacheWriterMain {
+  public static void main(String[] args) throws Exception {
+    try (ScoreCache c = ScoreCache.open(Path.of(args[0]))) {
+      for (int b = 0; ; b++) {
+        Map<String, Map<String, Double>> batch = new LinkedHashMap<>();
+        for (int i = 0; i < 50; i++) {
+          batch.put("h" + b + "-" + i, Map.of("positive", 0.5, "negative", 0.25, "neutral", 0.25));
+        }
+        c.put("child", 64, batch);
+        System.out.println("committed " + (b + 1));
+        System.out.flush();
+        Thread.sleep(20);
+      }
+    }
+  }
+}
