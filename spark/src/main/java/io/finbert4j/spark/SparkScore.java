@@ -130,7 +130,12 @@ public final class SparkScore implements Callable<Integer> {
 
   /** Runs the command; returns the exit code (0 ok, 1 error, 2 usage). */
   public static int run(String... args) {
-    CommandLine cl = new CommandLine(new SparkScore());
+    return run(new PrintWriter(System.err, true), args);
+  }
+
+  /** {@link #run(String...)} with messages to {@code err}. */
+  public static int run(PrintWriter err, String... args) {
+    CommandLine cl = new CommandLine(new SparkScore()).setErr(err);
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
       cmd.getErr().println("finbert spark-score: error: " + describe(e));
       cmd.getErr().flush();
@@ -167,6 +172,7 @@ public final class SparkScore implements Callable<Integer> {
       b.master("local[*]");
     }
     conf.forEach(b::config);
+    boolean ours = SparkSession.getDefaultSession().isEmpty(); // run from an application: use its session, keep it
     SparkSession spark = b.getOrCreate();
     try {
       long t0 = System.nanoTime();
@@ -192,7 +198,9 @@ public final class SparkScore implements Callable<Integer> {
       err.flush();
       return 0;
     } finally {
-      spark.stop();
+      if (ours) {
+        spark.stop();
+      }
     }
   }
 
