@@ -40,6 +40,14 @@ public final class Kernels {
   private static final int THREADS = Math.max(1,
       Integer.getInteger("finbert.kernel.threads", Runtime.getRuntime().availableProcessors()));
 
+  /**
+   * Parts a large kernel is split into at most: {@code -Dfinbert.kernel.threads}, read once when this class is first
+   * used, else the available processors. Read-only; the spark module checks it against {@code spark.task.cpus}.
+   */
+  public static int threads() {
+    return THREADS;
+  }
+
   /** A kernel body over the item range [from, to) of part {@code part}. */
   @FunctionalInterface
   interface RangeBody {
