@@ -54,6 +54,7 @@ public final class BacktestRun {
       if (q.info() != null) {
         info.putAll(q.info());
       }
+      info.putAll(strategy.report());
       if (staging != null) {
         Report.write(r, info, labels.labels(), staging);
         Report.publish(staging, q.out());
