@@ -183,14 +183,14 @@ public final class SyntheticMarket {
         sign[k] = rnd.nextBoolean() ? 1 : -1;
         LocalDate dd = days.get(decisions.get(k));
         java.time.Instant midnight = dd.atStartOfDay(ny).toInstant();
-        int n = 3 + rnd.nextInt(4);
+        int n = 6 + rnd.nextInt(5);
         for (int j = 0; j < n; j++) { // the 10 days before the decision announce the drift
           long secsBefore = 3600 + (long) (rnd.nextDouble() * (10 * 86400 - 7200));
           java.time.Instant at = midnight.minusSeconds(secsBefore);
           int kind = rnd.nextDouble() < 0.8 ? (sign[k] > 0 ? 0 : 1) : 2;
           news.add(item(String.format("mon-%05d", id++), at, sym, name, kind, rnd));
         }
-        for (int j = 0; j < 3; j++) { // older, mixed news of the month
+        for (int j = 0; j < 10; j++) { // older, mixed news of the month
           long secsBefore = 11 * 86400 + (long) (rnd.nextDouble() * 18 * 86400);
           news.add(item(String.format("mon-%05d", id++), midnight.minusSeconds(secsBefore), sym, name,
               rnd.nextInt(3), rnd));
