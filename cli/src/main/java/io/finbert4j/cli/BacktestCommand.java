@@ -46,12 +46,16 @@ import picocli.CommandLine.Option;
     },
     footer = {
       "%nExamples:",
-      "  finbert backtest --news news.csv --prices prices.csv --model models/finbert --out report",
-      "  finbert backtest --data-folder lean-data --model ProsusAI/finbert --rebalance weekly --lookback-days 5",
-      "  finbert backtest --strategy monthly-sentiment --news news.csv --prices prices.csv --model DIR",
-      "  finbert backtest --strategy monthly-finetune --news news.csv --prices prices.csv --model DIR --score-window 10",
-      "%nStrategies: long-short, monthly-sentiment, monthly-finetune (more register by name through",
-      "io.finbert4j.trading.Strategies)."
+      "  finbert backtest --news news.csv --prices prices.csv \\",
+      "      --model models/finbert --out report",
+      "  finbert backtest --data-folder lean-data --model ProsusAI/finbert \\",
+      "      --rebalance weekly --lookback-days 5",
+      "  finbert backtest --strategy monthly-sentiment --news news.csv \\",
+      "      --prices prices.csv --model DIR",
+      "  finbert backtest --strategy monthly-finetune --news news.csv \\",
+      "      --prices prices.csv --model DIR --score-window 10",
+      "%nStrategies: long-short, monthly-sentiment, monthly-finetune (more register",
+      "by name through io.finbert4j.trading.Strategies)."
     })
 public final class BacktestCommand implements Callable<Integer> {
   @Mixin VerboseOption verbose;

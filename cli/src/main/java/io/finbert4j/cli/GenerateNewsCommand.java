@@ -30,8 +30,10 @@ import picocli.CommandLine.Option;
     },
     footer = {
       "%nExample:",
-      "  finbert generate-news --template \"The {agency} grants {symbol} a contract for {description}.\" \\",
-      "      --data contracts.csv --time-column awarded_at --symbol-column symbol --out news.csv"
+      "  finbert generate-news \\",
+      "      --template \"The {agency} grants {symbol} a contract for {description}.\" \\",
+      "      --data contracts.csv --time-column awarded_at --symbol-column symbol \\",
+      "      --out news.csv"
     })
 public final class GenerateNewsCommand implements Callable<Integer> {
   @Mixin VerboseOption verbose;
