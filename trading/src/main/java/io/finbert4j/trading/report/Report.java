@@ -234,6 +234,10 @@ public final class Report {
         sb.append(String.format(Locale.ROOT, "  %-30s %14s%n", s[1], show(s[0], v, s[2])));
       }
     }
+    if (info.containsKey("finetune_seconds_total")) {
+      sb.append(String.format(Locale.ROOT, "  %-30s %14s%n", "Fine-tuning (months, total)",
+          info.get("finetune_months") + ", " + info.get("finetune_seconds_total") + " s"));
+    }
     Map<YearMonth, Double> m = Charts.monthlyReturns(r);
     if (!m.isEmpty()) {
       sb.append("  monthly returns (%):");
