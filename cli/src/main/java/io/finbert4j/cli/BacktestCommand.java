@@ -46,9 +46,16 @@ import picocli.CommandLine.Option;
     },
     footer = {
       "%nExamples:",
-      "  finbert backtest --news news.csv --prices prices.csv --model models/finbert --out report",
-      "  finbert backtest --data-folder lean-data --model ProsusAI/finbert --rebalance weekly --lookback-days 5",
-      "%nStrategies: long-short (more register by name through io.finbert4j.trading.Strategies)."
+      "  finbert backtest --news news.csv --prices prices.csv \\",
+      "      --model models/finbert --out report",
+      "  finbert backtest --data-folder lean-data --model ProsusAI/finbert \\",
+      "      --rebalance weekly --lookback-days 5",
+      "  finbert backtest --strategy monthly-sentiment --news news.csv \\",
+      "      --prices prices.csv --model DIR",
+      "  finbert backtest --strategy monthly-finetune --news news.csv \\",
+      "      --prices prices.csv --model DIR --score-window 10",
+      "%nStrategies: long-short, monthly-sentiment, monthly-finetune (more register",
+      "by name through io.finbert4j.trading.Strategies)."
     })
 public final class BacktestCommand implements Callable<Integer> {
   @Mixin VerboseOption verbose;
@@ -118,8 +125,8 @@ public final class BacktestCommand implements Callable<Integer> {
   @Option(names = "--exchange-zone", defaultValue = "America/New_York", description = "Exchange time zone (default: ${DEFAULT-VALUE}).")
   String zone;
 
-  @Option(names = "--risk-threshold", defaultValue = "0.9", description = "Liquidate a long on an item with P(negative) >= this; > 1 turns it off (default: ${DEFAULT-VALUE}).")
-  double riskThreshold;
+  @Option(names = "--risk-threshold", description = "Liquidate a long on an item with P(negative) >= this; > 1 turns it off (default: 0.9 for long-short, off for the monthly strategies, as published).")
+  Double riskThreshold;
 
   @Option(names = "--risk-tags", split = ",", paramLabel = "TAG", description = "Only items with one of these tags trigger the risk rule (e.g. regulatory,sec,lawsuit).")
   List<String> riskTags = new ArrayList<>();
@@ -151,6 +158,91 @@ public final class BacktestCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "42", description = "Seed for strategies that train (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  /** monthly-sentiment / monthly-finetune: the published rules, each an option (defaults = published values). */
+  static final class Monthly {
+    @Option(names = "--universe-size", description = "Monthly: the N symbols with the largest trailing dollar volume (default 10).")
+    Integer universe;
+
+    @Option(names = "--volume-window", description = "Monthly: sessions in the mean of close x volume (default 20).")
+    Integer volumeWindow;
+
+    @Option(names = "--volatility-days", description = "Monthly: calendar days of returns whose std picks the asset (default 365).")
+    Integer volatilityDays;
+
+    @Option(names = "--warmup-days", description = "Monthly: days of prices needed before the first decision (default 30).")
+    Integer warmupDays;
+
+    @Option(names = "--session-of-month", description = "Monthly: decide on this trading session of each month (default 2).")
+    Integer sessionOfMonth;
+
+    @Option(names = "--long-weight", description = "Monthly: weight when P(positive) > P(negative) (default 1.0).")
+    Double longWeight;
+
+    @Option(names = "--short-weight", description = "Monthly: short weight otherwise (default 0.25).")
+    Double shortWeight;
+
+    @Option(names = "--news-days", description = "Monthly: days of news scored (sentiment, default 10) or trained on (finetune, default 30).")
+    Integer newsDays;
+
+    @Option(names = "--score-window", description = "monthly-finetune: days of news the fine-tuned model scores (default 30).")
+    Integer scoreWindow;
+
+    @Option(names = "--finetune-epochs", description = "monthly-finetune: epochs (default 2).")
+    Integer epochs;
+
+    @Option(names = "--finetune-lr", description = "monthly-finetune: Adam learning rate, constant (default 3e-5).")
+    Double lr;
+
+    @Option(names = "--finetune-batch", description = "monthly-finetune: batch size (default 8).")
+    Integer batch;
+
+    @Option(names = "--finetune-freeze", description = "monthly-finetune: none, all (head only) or last:N (default none).")
+    String freeze;
+
+    @Option(names = "--finetune-max-length", description = "monthly-finetune: max tokens (default 128).")
+    Integer maxLength;
+
+    @Option(names = "--min-samples", description = "monthly-finetune: fewer samples: flat for the month (default 10).")
+    Integer minSamples;
+
+    @Option(names = "--max-samples", description = "monthly-finetune: keep the most recent N samples (default 100).")
+    Integer maxSamples;
+
+    @Option(names = "--label-order-as-published", description = "Reproduce the published examples' mistake: read probabilities by index as [negative, neutral, positive]. Never the default.")
+    boolean publishedOrder;
+
+    void into(Map<String, String> o) {
+      put(o, "universe", universe);
+      put(o, "volume-window", volumeWindow);
+      put(o, "volatility-days", volatilityDays);
+      put(o, "warmup-days", warmupDays);
+      put(o, "session-of-month", sessionOfMonth);
+      put(o, "long", longWeight);
+      put(o, "short", shortWeight);
+      put(o, "news-days", newsDays);
+      put(o, "score-window", scoreWindow);
+      put(o, "epochs", epochs);
+      put(o, "lr", lr);
+      put(o, "batch", batch);
+      put(o, "freeze", freeze);
+      put(o, "max-length", maxLength);
+      put(o, "min-samples", minSamples);
+      put(o, "max-samples", maxSamples);
+      if (publishedOrder) {
+        o.put("label-order", "published");
+      }
+    }
+
+    private static void put(Map<String, String> o, String k, Object v) {
+      if (v != null) {
+        o.put(k, String.valueOf(v));
+      }
+    }
+  }
+
+  @CommandLine.ArgGroup(exclusive = false, heading = "%nMonthly strategies (published rules):%n")
+  Monthly monthly = new Monthly();
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -173,6 +265,10 @@ public final class BacktestCommand implements Callable<Integer> {
       throw new CliErrors.UserException("unknown --strategy '" + strategy + "' (known: "
           + String.join(", ", new java.util.TreeSet<>(Strategies.names())) + ")");
     }
+    boolean isMonthly = strategy.startsWith("monthly-");
+    double risk = riskThreshold != null ? riskThreshold : isMonthly ? 2.0 : 0.9;
+    Map<String, String> options = new LinkedHashMap<>(strategyOptions);
+    (monthly == null ? new Monthly() : monthly).into(options);
     StrategySettings settings;
     BacktestConfig cfg;
     TextField field;
@@ -181,7 +277,7 @@ public final class BacktestCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--weights must be equal or score, got '" + weights + "'");
       }
       settings = new StrategySettings(Rebalance.parse(rebalance), lookbackDays, topPercent > 0 ? 0 : top, topPercent,
-          Weighting.parse(weighting), weights.equals("score"), gross, net, minItems, riskThreshold,
+          Weighting.parse(weighting), weights.equals("score"), gross, net, minItems, risk,
           riskTags.stream().map(t -> t.strip().toLowerCase(Locale.ROOT)).filter(t -> !t.isEmpty()).toList(),
           riskCooldown);
       ZoneId z;
@@ -214,7 +310,7 @@ public final class BacktestCommand implements Callable<Integer> {
     ScoreCache sc = noCache ? null : ScoreCache.open(cache != null ? cache : ScoreCache.defaultFile());
     try {
       BacktestRun.Outcome o = BacktestRun.run(new BacktestRun.Request(strategy, settings, cfg, items, px, scorer,
-          modelOptions.resolvedDir, sc, field, out, strategyOptions, seed, info), err);
+          modelOptions.resolvedDir, sc, field, out, options, seed, info), err);
       print(stdout, o, bad);
     } finally {
       if (sc != null) {

@@ -28,6 +28,7 @@ public final class Main implements Runnable {
           ConvertCommand.class,
           EvaluateCommand.class,
           FinetuneCommand.class,
+          GenerateNewsCommand.class,
           GradientsCommand.class,
           ImportOnnxCommand.class,
           InfoCommand.class,

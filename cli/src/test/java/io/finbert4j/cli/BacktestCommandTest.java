@@ -64,10 +64,25 @@ class BacktestCommandTest {
   }
 
   @Test
+  void monthlyStrategiesRunFromTheCommandLine() throws Exception {
+    SyntheticMarket.Market m = SyntheticMarket.monthly(3, 4, java.time.LocalDate.of(2023, 1, 2), 4, 0.004);
+    NewsReader.writeCsv(m.news(), news);
+    PriceReader.writeCsv(m.prices(), prices);
+    TrainingFixtures.Run r = backtest("--strategy", "monthly-sentiment", "--universe-size", "3", "--news-days", "10");
+    assertEquals(0, r.rc(), r.err());
+    assertTrue(r.out().contains("backtest monthly-sentiment"), r.out());
+    TrainingFixtures.Run ft = backtest("--strategy", "monthly-finetune", "--min-samples", "3", "--finetune-epochs", "1",
+        "--score-window", "10", "--label-order-as-published");
+    assertEquals(0, ft.rc(), ft.err());
+    assertTrue(Files.isDirectory(tmp.resolve("report/training")), ft.err());
+    assertTrue(Files.readString(tmp.resolve("report/metrics.json")).contains("finetune_seconds_total"));
+  }
+
+  @Test
   void unknownStrategyAndBadOptionsAreUserErrors() {
     TrainingFixtures.Run r = backtest("--strategy", "moon");
     assertEquals(CliErrors.EXIT_USER_ERROR, r.rc());
-    assertTrue(r.err().contains("unknown --strategy 'moon' (known: long-short"), r.err());
+    assertTrue(r.err().contains("unknown --strategy 'moon' (known: long-short, monthly-finetune, monthly-sentiment)"), r.err());
     r = backtest("--fill", "noon");
     assertTrue(r.err().contains("--fill must be open or close"), r.err());
     r = TrainingFixtures.run("backtest", "--model", TrainingFixtures.dir().toString());

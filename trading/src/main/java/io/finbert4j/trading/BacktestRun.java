@@ -51,9 +51,17 @@ public final class BacktestRun {
       info.put("news_items", q.news().size());
       info.put("scores_cached", scored.cached());
       info.put("scores_computed", scored.scored());
+      java.util.Set<String> universe = new java.util.HashSet<>(q.prices().symbols());
+      long orphans = q.news().stream().filter(n -> n.symbols().stream().noneMatch(universe::contains)).count();
+      info.put("news_items_without_prices", orphans);
+      if (orphans > 0 && log != null) {
+        log.printf("note: %d news items name no symbol that has prices; they are not used%n", orphans);
+        log.flush();
+      }
       if (q.info() != null) {
         info.putAll(q.info());
       }
+      info.putAll(strategy.report());
       if (staging != null) {
         Report.write(r, info, labels.labels(), staging);
         Report.publish(staging, q.out());

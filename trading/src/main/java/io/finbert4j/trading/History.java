@@ -75,7 +75,7 @@ final class History {
     knownBars.forEach((k, v) -> bc.put(k, v.size()));
     Map<String, Integer> nc = new HashMap<>();
     knownNews.forEach((k, v) -> nc.put(k, v.size()));
-    return new PastView(timeline.fillInstant(i), timeline.date(i), sessionNumber, universe, knownBars, bc, knownNews, nc,
+    return new PastView(timeline.zone(), timeline.fill(), timeline.fillInstant(i), timeline.date(i), sessionNumber, universe, knownBars, bc, knownNews, nc,
         List.copyOf(pastSessions), shares, equity, labels);
   }
 

@@ -26,8 +26,10 @@ public final class PastView {
   private final Map<String, Long> shares;
   private final double equity;
   private final SentimentLabels labels;
+  private final java.time.ZoneId zone;
+  private final Fill fill;
 
-  PastView(Instant now, LocalDate date, int session, List<String> universe, Map<String, List<Bar>> bars,
+  PastView(java.time.ZoneId zone, Fill fill, Instant now, LocalDate date, int session, List<String> universe, Map<String, List<Bar>> bars,
       Map<String, Integer> barCounts, Map<String, List<ScoredItem>> news, Map<String, Integer> newsCounts,
       List<LocalDate> pastSessions, Map<String, Long> shares, double equity, SentimentLabels labels) {
     this.now = now;
@@ -42,6 +44,38 @@ public final class PastView {
     this.shares = Map.copyOf(shares);
     this.equity = equity;
     this.labels = labels;
+    this.zone = zone;
+    this.fill = fill;
+  }
+
+  /** The exchange zone of the sessions. */
+  public java.time.ZoneId zone() {
+    return zone;
+  }
+
+  /** When orders fill (open or close of a session). */
+  public Fill fill() {
+    return fill;
+  }
+
+  /** The open instant of a session date (09:30 in the exchange zone). */
+  public Instant openOf(LocalDate d) {
+    return d.atTime(Timeline.OPEN).atZone(zone).toInstant();
+  }
+
+  /** The close instant of a session date (16:00 in the exchange zone). */
+  public Instant closeOf(LocalDate d) {
+    return d.atTime(Timeline.CLOSE).atZone(zone).toInstant();
+  }
+
+  /** The fill instant of a session date under this backtest's {@link #fill()}. */
+  public Instant fillOf(LocalDate d) {
+    return fill == Fill.OPEN ? openOf(d) : closeOf(d);
+  }
+
+  /** Midnight at the start of this decision's session date in the exchange zone. */
+  public Instant midnight() {
+    return date.atStartOfDay(zone).toInstant();
   }
 
   /** The fill instant of this decision: everything visible here happened strictly before it. */

@@ -40,6 +40,11 @@ public final class RiskRule implements Strategy {
     return inner.name();
   }
 
+  @Override
+  public Map<String, Object> report() {
+    return inner.report();
+  }
+
   public Strategy inner() {
     return inner;
   }

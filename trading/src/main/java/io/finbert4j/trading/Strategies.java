@@ -18,6 +18,10 @@ public final class Strategies {
 
   static {
     register(LongShortStrategy.NAME, LongShortStrategy::new);
+    register(io.finbert4j.trading.monthly.MonthlySentimentStrategy.NAME,
+        io.finbert4j.trading.monthly.MonthlySentimentStrategy::new);
+    register(io.finbert4j.trading.monthly.MonthlyFinetuneStrategy.NAME,
+        io.finbert4j.trading.monthly.MonthlyFinetuneStrategy::new);
   }
 
   private Strategies() {}

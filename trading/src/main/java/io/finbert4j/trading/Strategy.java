@@ -10,4 +10,9 @@ public interface Strategy {
   String name();
 
   Optional<Decision> decide(PastView view);
+
+  /** Figures the strategy adds to metrics.json after the run (e.g. fine-tuning time); none by default. */
+  default java.util.Map<String, Object> report() {
+    return java.util.Map.of();
+  }
 }

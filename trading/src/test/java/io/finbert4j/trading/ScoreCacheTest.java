@@ -74,6 +74,26 @@ class ScoreCacheTest {
   }
 
   @Test
+  void twoProcessesAtOnceShareTheCache() throws Exception {
+    Path db = tmp.resolve("two-processes.sqlite");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<Process> ps = new ArrayList<>();
+    for (String prefix : List.of("a", "b")) {
+      ps.add(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), CacheWriterMain.class.getName(),
+          db.toString(), prefix, "40").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .start());
+    }
+    for (Process p : ps) {
+      assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+      assertEquals(0, p.exitValue(), "a writer failed (database locked?)");
+    }
+    try (ScoreCache c = ScoreCache.open(db)) {
+      assertEquals("ok", c.integrityCheck());
+      assertEquals(2 * 40 * 50, c.size());
+    }
+  }
+
+  @Test
   void sigkillLosesNothingCommitted() throws Exception {
     Path db = tmp.resolve("killed.sqlite");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

@@ -140,12 +140,27 @@ public final class Report {
     Charts.monthly(r, dir.resolve("monthly-returns.png"));
     charts.put("monthly-returns.png", "Monthly returns");
     Files.createDirectories(dir.resolve("symbols"));
-    for (String sym : r.positions().keySet()) {
+    for (String sym : chartedSymbols(r)) {
       String f = "symbols/" + Charts.safe(sym) + ".png";
       Charts.sentiment(r, sym, dir.resolve(f));
       charts.put(f, sym + ": sentiment vs position");
     }
     Files.writeString(dir.resolve("report.html"), html(r, info, charts, dir), StandardCharsets.UTF_8);
+  }
+
+  /** Per-symbol charts for at most this many symbols: the most traded ones. */
+  public static final int MAX_SYMBOL_CHARTS = 12;
+
+  static List<String> chartedSymbols(BacktestResult r) {
+    Map<String, Long> fills = new java.util.TreeMap<>();
+    for (String s : r.positions().keySet()) {
+      fills.put(s, 0L);
+    }
+    for (Trade t : r.trades()) {
+      fills.merge(t.symbol(), 1L, Long::sum);
+    }
+    return fills.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()
+        .thenComparing(Map.Entry.comparingByKey())).limit(MAX_SYMBOL_CHARTS).map(Map.Entry::getKey).sorted().toList();
   }
 
   static String fmt(double v) {
@@ -218,6 +233,10 @@ public final class Report {
       if (v != null) {
         sb.append(String.format(Locale.ROOT, "  %-30s %14s%n", s[1], show(s[0], v, s[2])));
       }
+    }
+    if (info.containsKey("finetune_seconds_total")) {
+      sb.append(String.format(Locale.ROOT, "  %-30s %14s%n", "Fine-tuning (months, total)",
+          info.get("finetune_months") + ", " + info.get("finetune_seconds_total") + " s"));
     }
     Map<YearMonth, Double> m = Charts.monthlyReturns(r);
     if (!m.isEmpty()) {

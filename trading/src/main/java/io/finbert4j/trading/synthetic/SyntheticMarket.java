@@ -144,6 +144,89 @@ public final class SyntheticMarket {
     return new Market(new Prices(bars), news);
   }
 
+  /**
+   * A SYNTHETIC market for the monthly algorithms: {@code companies} invented symbols with different volatility (0.6 %
+   * to 2.4 % a session, swapped between symbols every half year) and different volume; each month every symbol gets
+   * a drift sign, applied from the month's 2nd session (the decision) to the next month's 2nd session, and the news
+   * of the 10 days before that decision announces it (80 % of the items carry the sign, the rest are neutral); older
+   * news of the month is neutral-to-mixed.
+   */
+  public static Market monthly(long seed, int companies, LocalDate start, int months, double dailyDrift) {
+    Random rnd = new Random(seed);
+    ZoneId ny = Timeline.NEW_YORK;
+    List<LocalDate> days = new ArrayList<>();
+    LocalDate end = start.plusMonths(months);
+    for (LocalDate d = start; d.isBefore(end); d = d.plusDays(1)) {
+      if (d.getDayOfWeek() != DayOfWeek.SATURDAY && d.getDayOfWeek() != DayOfWeek.SUNDAY) {
+        days.add(d);
+      }
+    }
+    // decision sessions: the 2nd session of each month
+    List<Integer> decisions = new ArrayList<>();
+    for (int i = 1; i < days.size(); i++) {
+      boolean secondOfMonth = days.get(i - 1).getMonth() == days.get(i).getMonth()
+          && (i < 2 || days.get(i - 2).getMonth() != days.get(i).getMonth());
+      if (secondOfMonth) {
+        decisions.add(i);
+      }
+    }
+    List<Bar> bars = new ArrayList<>();
+    List<NewsItem> news = new ArrayList<>();
+    int id = 0;
+    for (int c = 0; c < companies; c++) {
+      String sym = COMPANIES.get(c)[0];
+      String name = COMPANIES.get(c)[1];
+      double close = 30 + rnd.nextInt(150);
+      double baseVolume = 100_000 * (1 + c * 2) * (0.8 + 0.4 * rnd.nextDouble());
+      int[] sign = new int[decisions.size()];
+      for (int k = 0; k < sign.length; k++) {
+        sign[k] = rnd.nextBoolean() ? 1 : -1;
+        LocalDate dd = days.get(decisions.get(k));
+        java.time.Instant midnight = dd.atStartOfDay(ny).toInstant();
+        int n = 6 + rnd.nextInt(5);
+        for (int j = 0; j < n; j++) { // the 10 days before the decision announce the drift
+          long secsBefore = 3600 + (long) (rnd.nextDouble() * (10 * 86400 - 7200));
+          java.time.Instant at = midnight.minusSeconds(secsBefore);
+          int kind = rnd.nextDouble() < 0.8 ? (sign[k] > 0 ? 0 : 1) : 2;
+          news.add(item(String.format("mon-%05d", id++), at, sym, name, kind, rnd));
+        }
+        for (int j = 0; j < 10; j++) { // older, mixed news of the month
+          long secsBefore = 11 * 86400 + (long) (rnd.nextDouble() * 18 * 86400);
+          news.add(item(String.format("mon-%05d", id++), midnight.minusSeconds(secsBefore), sym, name,
+              rnd.nextInt(3), rnd));
+        }
+      }
+      int k = -1;
+      for (int i = 0; i < days.size(); i++) {
+        while (k + 1 < decisions.size() && decisions.get(k + 1) <= i) {
+          k++;
+        }
+        int regime = (i / 126 + c) % companies;
+        double vol = 0.006 + 0.018 * regime / Math.max(1, companies - 1);
+        double drift = k >= 0 ? dailyDrift * sign[k] : 0;
+        double open = close * (1 + 0.1 * vol * rnd.nextGaussian());
+        double cl = open * (1 + drift + vol * rnd.nextGaussian());
+        double hi = Math.max(open, cl) * (1 + 0.2 * vol * Math.abs(rnd.nextGaussian()));
+        double lo = Math.min(open, cl) * (1 - 0.2 * vol * Math.abs(rnd.nextGaussian()));
+        long v = Math.round(baseVolume * (0.7 + 0.6 * rnd.nextDouble()));
+        bars.add(new Bar(days.get(i), sym, r4(open), r4(hi), r4(lo), r4(cl), v, Double.NaN, "synthetic"));
+        close = r4(cl);
+      }
+    }
+    news.removeIf(n -> n.available().isBefore(days.get(0).atStartOfDay(ny).toInstant()));
+    news.sort((a, b) -> a.available().compareTo(b.available()) != 0 ? a.available().compareTo(b.available())
+        : a.id().compareTo(b.id()));
+    return new Market(new Prices(bars), news);
+  }
+
+  private static NewsItem item(String id, java.time.Instant at, String sym, String name, int kind, Random rnd) {
+    List<String> pool = kind == 0 ? POSITIVE : kind == 1 ? NEGATIVE : NEUTRAL;
+    int t = rnd.nextInt(pool.size());
+    List<String> tags = kind == 1 && NEGATIVE_TAGS.containsKey(t) ? List.of(NEGATIVE_TAGS.get(t)) : List.of();
+    return new NewsItem(id, at, List.of(sym), pool.get(t).replace("{name}", name), "", "Synthetic Wire", tags, at,
+        "synthetic");
+  }
+
   /** Prices rounded to 1/10000 dollar, as LEAN stores them, so a LEAN-layout round trip is exact. */
   static double r4(double v) {
     return Math.round(v * 10_000) / 10_000.0;
