@@ -20,9 +20,9 @@ for t in "${targets[@]}"; do
   echo "== fuzzing $t for $duration"
   log="reliability/target/fuzz-$t.log"
   mkdir -p reliability/target
-  if mvn -B -Pfuzz -pl reliability test -Dfuzz.duration="$duration" -Dtest="$t" -Dsurefire.failIfNoSpecifiedTests=false \
+  if mvn -B -Pfuzz -pl reliability -am test -Dfuzz.duration="$duration" -Dtest="$t" -Dsurefire.failIfNoSpecifiedTests=false \
       >"$log" 2>&1; then
-    echo "   no finding ($(grep -a -o 'stat::number_of_executed_units: [0-9]*' "$log" | tail -1 | sed 's/.*: //') executions); log: $log"
+    echo "   no finding: $(grep -a -o '#[0-9]*[[:space:]]*DONE.*exec/s: [0-9]*' "$log" | tail -1 | tr -s ' \t' ' '); log: $log"
   else
     echo "   FINDING or failure: see $log"
     failed+=("$t")
