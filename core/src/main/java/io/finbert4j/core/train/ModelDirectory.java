@@ -166,7 +166,12 @@ public final class ModelDirectory {
     }
     Path old = abs.resolveSibling("." + abs.getFileName() + OLD + PID + "-" + System.nanoTime());
     move(abs, old);
-    move(tmp, abs);
+    try {
+      move(tmp, abs);
+    } catch (IOException | RuntimeException e) {
+      move(old, abs); // put the previous version back rather than leave no output
+      throw e;
+    }
     syncDir(abs.getParent());
     deleteTree(old);
   }
@@ -222,7 +227,8 @@ public final class ModelDirectory {
     int dash = suffix.indexOf('-');
     try {
       long pid = Long.parseLong(dash < 0 ? suffix : suffix.substring(0, dash));
-      return pid == PID ? false : ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+      // this process's own temporaries belong to writes in progress on other threads
+      return pid == PID || ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     } catch (NumberFormatException e) {
       return true;
     }

@@ -35,25 +35,25 @@ class DeflateBombTest {
     assertTrue(e.getMessage().contains("archive/data.pkl") && e.getMessage().contains("MiB allowed"), e.getMessage());
   }
 
-  /** A zip of one deflated record of {@code size} zero bytes (local header, data, central directory, end record). */
+  /**
+   * A zip of one deflated record of {@code size} zero bytes (local header, data, central directory, end record). The
+   * deflate stream is one fully flushed block holding 1 MiB of zeros, repeated (a full flush makes each copy
+   * independent of the ones before), then an empty final block: fast to build, valid to any inflater.
+   */
   static byte[] zipWithOneDeflatedRecord(String name, long size) {
     byte[] zeros = new byte[1 << 20];
+    byte[] block = deflate(zeros, Deflater.FULL_FLUSH);
+    byte[] last = deflate(new byte[0], -1);
+    long copies = size / zeros.length;
     CRC32 crc = new CRC32();
-    Deflater d = new Deflater(Deflater.BEST_COMPRESSION, true);
-    ByteArrayOutputStream raw = new ByteArrayOutputStream();
-    byte[] out = new byte[1 << 16];
-    for (long done = 0; done < size; done += zeros.length) {
+    for (long i = 0; i < copies; i++) {
       crc.update(zeros);
-      d.setInput(zeros);
-      while (!d.needsInput()) {
-        raw.write(out, 0, d.deflate(out));
-      }
     }
-    d.finish();
-    while (!d.finished()) {
-      raw.write(out, 0, d.deflate(out));
+    ByteArrayOutputStream raw = new ByteArrayOutputStream();
+    for (long i = 0; i < copies; i++) {
+      raw.write(block, 0, block.length);
     }
-    d.end();
+    raw.write(last, 0, last.length);
     byte[] n = name.getBytes(StandardCharsets.UTF_8);
     int data = raw.size();
     ByteBuffer b = ByteBuffer.allocate(30 + n.length + data + 46 + n.length + 22).order(ByteOrder.LITTLE_ENDIAN);
@@ -68,5 +68,38 @@ class DeflateBombTest {
     b.putInt(0x06054b50).putShort((short) 0).putShort((short) 0).putShort((short) 1).putShort((short) 1)
         .putInt(cenSize).putInt(cen).putShort((short) 0);
     return b.array();
+  }
+
+  /** Raw deflate of {@code in}: with {@code flush} a non-final flushed block, with -1 a finished (final) stream. */
+  private static byte[] deflate(byte[] in, int flush) {
+    Deflater d = new Deflater(Deflater.BEST_COMPRESSION, true);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] buf = new byte[1 << 16];
+    d.setInput(in);
+    if (flush < 0) {
+      d.finish();
+      while (!d.finished()) {
+        out.write(buf, 0, d.deflate(buf));
+      }
+    } else {
+      int k;
+      do {
+        k = d.deflate(buf, 0, buf.length, flush);
+        out.write(buf, 0, k);
+      } while (k == buf.length || !d.needsInput());
+    }
+    d.end();
+    return out.toByteArray();
+  }
+
+  /** The bomb really is one: java.util.zip inflates it to the declared size (so the refusal above is meaningful). */
+  @Test
+  void theBombIsAValidDeflateStream() throws Exception {
+    byte[] zip = zipWithOneDeflatedRecord("x", 8L << 20);
+    Path f = Files.write(tmp.resolve("small.zip"), zip);
+    try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(f.toFile());
+        java.io.InputStream in = z.getInputStream(z.getEntry("x"))) {
+      assertTrue(in.readAllBytes().length == 8 << 20);
+    }
   }
 }
