@@ -106,7 +106,8 @@ public final class ConvertCommand implements Callable<Integer> {
         for (String f : SIDE_FILES) {
           Path from = model.resolve(f);
           if (Files.isRegularFile(from)) {
-            Files.copy(from, outDir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+            // never a half-copied config.json or vocab.txt under the final name (found by KillAtRandomTest)
+            io.finbert4j.core.train.ModelDirectory.copyAtomically(from, outDir.resolve(f));
           }
         }
       }

@@ -25,7 +25,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Inference is thread-safe; training calls ({@link #forwardBackward}) accumulate into the shared gradients
  * and must not run concurrently with each other.
  */
-public final class BertForSequenceClassification {
+public final class BertForSequenceClassification implements AutoCloseable {
   private BertConfig config;
   final BertModel bert;
   Linear classifier; // [numLabels, H]
@@ -62,6 +62,12 @@ public final class BertForSequenceClassification {
         ? new Int8Kernels() : null;
     this.bf16 = BertModel.effectivePrecision(precision, base.parameters()) == Precision.BF16
         ? new OneDnnDense(true) : null;
+    if (int8 != null) {
+      base.parameters().lifecycle().onClose(int8::close);
+    }
+    if (bf16 != null) {
+      base.parameters().lifecycle().onClose(bf16::close);
+    }
   }
 
   /**
@@ -73,6 +79,22 @@ public final class BertForSequenceClassification {
       bf16.close();
     }
     parameters().closeDense();
+  }
+
+  /**
+   * Releases the off-heap memory of all weights (encoder, pooler, classifier, gradients, the int8 kernels of every
+   * precision view) now rather than at a later garbage collection. Waits for predictions in flight on other threads
+   * (do not close a model while training it); closing twice is harmless; afterwards every call fails with an
+   * IllegalStateException. Views made by {@link #withPrecision} share the weights: closing any of them closes all.
+   */
+  @Override
+  public void close() {
+    bert.close();
+  }
+
+  /** Whether {@link #close()} was called (on this model or any view sharing its weights). */
+  public boolean isClosed() {
+    return bert.isClosed();
   }
 
   /**
@@ -144,9 +166,14 @@ public final class BertForSequenceClassification {
             + " --labels ... --out DIR`");
       }
       BertModel bert = new BertModel(ckpt.config(), new ParameterRegistry(dataType), true);
-      BertForSequenceClassification m = new BertForSequenceClassification(ckpt.config(), bert);
-      bert.parameters().loadFrom(ckpt.tensors());
-      return m;
+      try {
+        BertForSequenceClassification m = new BertForSequenceClassification(ckpt.config(), bert);
+        bert.parameters().loadFrom(ckpt.tensors());
+        return m;
+      } catch (RuntimeException e) {
+        bert.close(); // weights that failed to load are released now, not at some later GC
+        throw e;
+      }
     }
   }
 
@@ -208,11 +235,12 @@ public final class BertForSequenceClassification {
    */
   public float[][] forwardLogits(int[][] inputIds, int[][] attentionMask, int[][] tokenTypeIds, boolean training,
       long dropoutSeed) {
-    return Workspaces.run(Workspaces.INFERENCE, () -> {
-      Fwd<Cache> f = forward(inputIds, attentionMask, tokenTypeIds,
-          training ? Mode.training(dropoutSeed) : Mode.eval(int8, bf16));
-      return f.out().castTo(DataType.FLOAT).toFloatMatrix();
-    });
+    return parameters().lifecycle().use("BertForSequenceClassification.predictLogits",
+        () -> Workspaces.run(Workspaces.INFERENCE, () -> {
+          Fwd<Cache> f = forward(inputIds, attentionMask, tokenTypeIds,
+              training ? Mode.training(dropoutSeed) : Mode.eval(int8, bf16));
+          return f.out().castTo(DataType.FLOAT).toFloatMatrix();
+        }));
   }
 
   private Fwd<Cache> forward(int[][] ids, int[][] mask, int[][] types, Mode mode) {
@@ -243,9 +271,10 @@ public final class BertForSequenceClassification {
   /** As {@link #forwardBackward} with the loss in double (for gradient checks in DOUBLE). */
   public double forwardBackwardDouble(int[][] inputIds, int[][] attentionMask, int[][] tokenTypeIds, int[] labels,
       float[] classWeights, boolean training, long dropoutSeed) {
-    return Workspaces.run(Workspaces.TRAINING,
-        () -> forwardBackwardInWorkspace(inputIds, attentionMask, tokenTypeIds, labels, classWeights, training,
-            dropoutSeed));
+    return parameters().lifecycle().use("BertForSequenceClassification.forwardBackward",
+        () -> Workspaces.run(Workspaces.TRAINING,
+            () -> forwardBackwardInWorkspace(inputIds, attentionMask, tokenTypeIds, labels, classWeights, training,
+                dropoutSeed)));
   }
 
   private double forwardBackwardInWorkspace(int[][] inputIds, int[][] attentionMask, int[][] tokenTypeIds,

@@ -28,7 +28,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * classification head (last hidden state, pooled output). Inference methods are thread-safe: parameters are
  * only read, and every activation is allocated per call.
  */
-public final class BertModel {
+public final class BertModel implements AutoCloseable {
   private final BertConfig config;
   private final ParameterRegistry registry;
   final BertEmbeddings embeddings;
@@ -63,6 +63,12 @@ public final class BertModel {
     this.precision = precision;
     this.int8 = effectivePrecision(precision, registry) == Precision.INT8 ? new Int8Kernels() : null;
     this.bf16 = effectivePrecision(precision, registry) == Precision.BF16 ? new OneDnnDense(true) : null;
+    if (int8 != null) {
+      registry.lifecycle().onClose(int8::close);
+    }
+    if (bf16 != null) {
+      registry.lifecycle().onClose(bf16::close);
+    }
   }
 
   /**
@@ -74,6 +80,22 @@ public final class BertModel {
       bf16.close();
     }
     registry.closeDense();
+  }
+
+  /**
+   * Releases the off-heap memory of the weights (and of every precision view's int8 kernels) now, instead of at some
+   * later garbage collection. Waits for passes in flight on other threads; closing twice is harmless; afterwards
+   * every call fails with an IllegalStateException. Views made by {@link #withPrecision} share the weights: closing
+   * any of them closes all.
+   */
+  @Override
+  public void close() {
+    registry.close();
+  }
+
+  /** Whether {@link #close()} was called (on this model or any view sharing its weights). */
+  public boolean isClosed() {
+    return registry.isClosed();
   }
 
   /**
@@ -137,7 +159,12 @@ public final class BertModel {
     BlasKernel.report(); // a slow fallback kernel is said once, at the first load
     try (BertCheckpoint ckpt = BertCheckpoint.open(modelDir)) {
       BertModel m = new BertModel(ckpt.config(), new ParameterRegistry(dataType), ckpt.hasPooler());
-      m.registry.loadFrom(ckpt.tensors());
+      try {
+        m.registry.loadFrom(ckpt.tensors());
+      } catch (RuntimeException e) {
+        m.close();
+        throw e;
+      }
       return m;
     }
   }
@@ -262,7 +289,8 @@ public final class BertModel {
 
   /** Last hidden state [B][T][H] (new arrays) at this view's {@link #effectivePrecision()}. Thread-safe. */
   public float[][][] lastHiddenState(int[][] ids, int[][] mask, int[][] types) {
-    return Workspaces.run(Workspaces.INFERENCE, () -> lastHiddenStateInWorkspace(ids, mask, types));
+    return registry.lifecycle().use("BertModel.lastHiddenState",
+        () -> Workspaces.run(Workspaces.INFERENCE, () -> lastHiddenStateInWorkspace(ids, mask, types)));
   }
 
   private float[][][] lastHiddenStateInWorkspace(int[][] ids, int[][] mask, int[][] types) {
@@ -283,7 +311,8 @@ public final class BertModel {
 
   /** Pooled output [B][H] (tanh(dense(h[:,0]))) at this view's precision. Thread-safe; requires a pooler. */
   public float[][] pooledOutput(int[][] ids, int[][] mask, int[][] types) {
-    return Workspaces.run(Workspaces.INFERENCE, () -> pooledOutputInWorkspace(ids, mask, types));
+    return registry.lifecycle().use("BertModel.pooledOutput",
+        () -> Workspaces.run(Workspaces.INFERENCE, () -> pooledOutputInWorkspace(ids, mask, types)));
   }
 
   private float[][] pooledOutputInWorkspace(int[][] ids, int[][] mask, int[][] types) {

@@ -49,7 +49,7 @@ import java.util.Objects;
  * <p><b>Threads.</b> Immutable; one instance may be used from many threads at once (the tokenizer is
  * immutable and {@link BertForSequenceClassification#predictLogits} is thread-safe).
  */
-public final class FinBert {
+public final class FinBert implements AutoCloseable {
 
   /**
    * What the facade needs from a model: logits for a padded batch. {@code ids}, {@code mask},
@@ -58,8 +58,12 @@ public final class FinBert {
    * {@link BertForSequenceClassification#predictLogits} is the production implementation.
    */
   @FunctionalInterface
-  public interface LogitsModel {
+  public interface LogitsModel extends AutoCloseable {
     float[][] predictLogits(int[][] ids, int[][] mask, int[][] types);
+
+    /** Called by {@link FinBert#close()}; releases what the model holds (nothing by default). */
+    @Override
+    default void close() {}
   }
 
   private static final String POSITIVE = "positive";
@@ -76,10 +80,12 @@ public final class FinBert {
   private final FinBertOptions options;
   private final int maxLength; // resolved, special tokens included
   private final EncodeOptions encodeOptions;
+  private final java.util.concurrent.atomic.AtomicBoolean closed; // shared with withOptions copies
 
   private FinBert(
       BertTokenizer tokenizer, List<String> labels, int maxPositions, LogitsModel model,
-      FinBertOptions options) {
+      FinBertOptions options, java.util.concurrent.atomic.AtomicBoolean closed) {
+    this.closed = closed;
     this.tokenizer = tokenizer;
     this.labels = labels;
     this.maxPositions = maxPositions;
@@ -129,9 +135,14 @@ public final class FinBert {
       throw new NoSuchFileException(dir.toString(), null, "model directory does not exist");
     }
     BertTokenizer tokenizer = BertTokenizer.fromDirectory(dir);
-    BertForSequenceClassification model =
-        BertForSequenceClassification.load(dir).withPrecision(options.precision()).warmUp(WARM_UP_PASSES);
-    return create(tokenizer, model.config(), new LoadedModel(model), options);
+    BertForSequenceClassification loaded = BertForSequenceClassification.load(dir);
+    try {
+      BertForSequenceClassification model = loaded.withPrecision(options.precision()).warmUp(WARM_UP_PASSES);
+      return create(tokenizer, model.config(), new LoadedModel(model), options);
+    } catch (RuntimeException e) {
+      loaded.close(); // a failed load must not leave its weights allocated
+      throw e;
+    }
   }
 
   /**
@@ -161,7 +172,8 @@ public final class FinBert {
       labels.add("LABEL_" + i); // Hugging Face's names when id2label is absent
     }
     return new FinBert(
-        tokenizer, List.copyOf(labels), config.maxPositionEmbeddings(), model, options);
+        tokenizer, List.copyOf(labels), config.maxPositionEmbeddings(), model, options,
+        new java.util.concurrent.atomic.AtomicBoolean());
   }
 
   /** A loaded {@link BertForSequenceClassification} (kept so that its precision can be reported). */
@@ -169,6 +181,35 @@ public final class FinBert {
     @Override
     public float[][] predictLogits(int[][] ids, int[][] mask, int[][] types) {
       return model.predictLogits(ids, mask, types);
+    }
+
+    @Override
+    public void close() {
+      model.close();
+    }
+  }
+
+  /**
+   * Releases the model's off-heap memory now (for a model from {@link #load}: all weights; for {@link #create}: calls
+   * {@link LogitsModel#close()}), after waiting for predictions in flight on other threads. Closing twice is harmless;
+   * afterwards every analyze call fails with an IllegalStateException. Instances made by {@link #withOptions} share
+   * the model: closing one closes all of them.
+   */
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      model.close();
+    }
+  }
+
+  /** Whether {@link #close()} was called on this instance or one sharing its model. */
+  public boolean isClosed() {
+    return closed.get();
+  }
+
+  private void checkOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException("FinBert has been closed and its model released; load it again");
     }
   }
 
@@ -191,7 +232,8 @@ public final class FinBert {
 
   /** The same model and tokenizer with other options (cheap; nothing is reloaded). */
   public FinBert withOptions(FinBertOptions newOptions) {
-    return new FinBert(tokenizer, labels, maxPositions, model, Objects.requireNonNull(newOptions));
+    checkOpen();
+    return new FinBert(tokenizer, labels, maxPositions, model, Objects.requireNonNull(newOptions), closed);
   }
 
   /** Label names, index = class id (from {@code id2label}). */
@@ -329,6 +371,7 @@ public final class FinBert {
    * longest sequence with {@code [PAD]} / mask 0 / type 0. Results are placed back at input positions.
    */
   private List<SentimentResult> classify(List<Sequence> seqs) {
+    checkOpen();
     int n = seqs.size();
     SentimentResult[] out = new SentimentResult[n];
     Integer[] order = new Integer[n];

@@ -14,10 +14,12 @@ public final class Parameter {
   private final int layerIndex;
   private final boolean decays;
   private volatile boolean trainable = true;
+  private final ModelLifecycle lifecycle;
 
-  Parameter(String name, INDArray value, int layerIndex, boolean decays) {
+  Parameter(String name, INDArray value, int layerIndex, boolean decays, ModelLifecycle lifecycle) {
     this.name = name;
     this.value = value;
+    this.lifecycle = lifecycle;
     this.layerIndex = layerIndex;
     this.decays = decays;
   }
@@ -27,8 +29,13 @@ public final class Parameter {
     return name;
   }
 
-  /** The value (contiguous, C order); optimizers update it in place. */
+  /**
+   * The value (contiguous, C order); optimizers update it in place.
+   *
+   * @throws IllegalStateException once the model owning it was closed (its memory is released)
+   */
   public INDArray value() {
+    lifecycle.checkOpen(name);
     return value;
   }
 
@@ -37,6 +44,7 @@ public final class Parameter {
    * {@link ParameterRegistry#zeroGrad()} clears it.
    */
   public INDArray grad() {
+    lifecycle.checkOpen(name);
     INDArray g = grad;
     if (g == null) {
       synchronized (this) {
@@ -70,6 +78,21 @@ public final class Parameter {
 
   public long[] shape() {
     return value.shape();
+  }
+
+  /** Frees the value's and the gradient's off-heap buffers (ModelLifecycle.close only). */
+  void release() {
+    releaseArray(value);
+    INDArray g = grad;
+    if (g != null) {
+      releaseArray(g);
+    }
+  }
+
+  private static void releaseArray(INDArray a) {
+    if (a.closeable()) {
+      a.close();
+    }
   }
 
   @Override

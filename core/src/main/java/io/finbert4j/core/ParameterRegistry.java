@@ -26,9 +26,30 @@ public final class ParameterRegistry implements Iterable<Parameter> {
   private final LinkedHashMap<String, Parameter> byName = new LinkedHashMap<>();
   private final DataType dataType;
   private DenseBackend dense; // chosen on first use; guarded by this
+  private final ModelLifecycle lifecycle = new ModelLifecycle();
 
   public ParameterRegistry(DataType dataType) {
     this.dataType = dataType;
+    lifecycle.onClose(() -> byName.values().forEach(Parameter::release));
+    lifecycle.onClose(this::closeDense); // the dense backend's primitives and streams go with the weights
+  }
+
+  /** Open/closed state of these parameters' memory, shared by every model and view built on them. */
+  ModelLifecycle lifecycle() {
+    return lifecycle;
+  }
+
+  /**
+   * Frees every parameter's off-heap value and gradient (after waiting for passes in flight). Models built on this
+   * registry are closed with it. Closing twice is harmless; afterwards {@link Parameter#value()} throws.
+   */
+  public void close() {
+    lifecycle.close();
+  }
+
+  /** Whether {@link #close()} was called. */
+  public boolean isClosed() {
+    return lifecycle.isClosed();
   }
 
   /**
@@ -58,7 +79,8 @@ public final class ParameterRegistry implements Iterable<Parameter> {
     if (byName.containsKey(name)) {
       throw new IllegalStateException("parameter registered twice: " + name);
     }
-    Parameter p = new Parameter(name, Nd4j.zeros(dataType, shape), layerIndex, decays);
+    lifecycle.checkOpen("creating parameter " + name);
+    Parameter p = new Parameter(name, Nd4j.zeros(dataType, shape), layerIndex, decays, lifecycle);
     byName.put(name, p);
     return p;
   }

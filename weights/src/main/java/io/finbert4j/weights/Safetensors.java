@@ -421,8 +421,16 @@ public final class Safetensors {
         throw new TensorFormatException(indexJson + ": weight_map entry \"" + f.getKey() + "\" is not a file name");
       }
       String shard = f.getValue().textValue();
-      Path p = dir.resolve(shard).normalize();
-      if (shard.isEmpty() || !p.getParent().equals(dir.normalize())) {
+      Path p;
+      try {
+        p = dir.resolve(shard).normalize();
+      } catch (java.nio.file.InvalidPathException e) {
+        // a NUL or another character the file system cannot name (found by SafetensorsIndexFuzzTest)
+        throw new TensorFormatException(
+            indexJson + ": weight_map entry \"" + f.getKey() + "\" names shard \"" + shard.replace("\0", "\\0")
+                + "\", which is not a valid file name (" + e.getReason() + ")");
+      }
+      if (shard.isEmpty() || p.getParent() == null || !p.getParent().equals(dir.normalize())) {
         throw new TensorFormatException(
             indexJson + ": weight_map entry \"" + f.getKey() + "\" names shard \"" + shard
                 + "\" outside the index's directory");

@@ -33,6 +33,12 @@ final class ZipIndex {
   private static final int DEFLATED = 8;
   /** Inflation step: memory grows by at most this much beyond the bytes actually produced. */
   private static final int INFLATE_CHUNK = 1 << 16;
+  /**
+   * Cap on the inflated size of one deflated record (the heap it may take). {@code torch.save} writes every record
+   * stored, so compressed records are rare and small (a re-zipped archive's pickle); stored records of any size
+   * are zero-copy slices and not limited by this.
+   */
+  static final long MAX_INFLATED_BYTES = 256L << 20;
   /** Local file header starts with "PK\3\4". */
   static final int LOCAL_MAGIC = LOC_SIG;
 
@@ -177,8 +183,10 @@ final class ZipIndex {
     if (r.method != DEFLATED) {
       throw corrupt("record " + r.name + " uses unsupported compression method " + r.method);
     }
-    if (r.size > Safetensors.MAX_MAP_BYTES) {
-      throw corrupt("deflated record " + r.name + " declares " + r.size + " bytes, over 2 GiB");
+    if (r.size > MAX_INFLATED_BYTES) {
+      // torch.save stores records uncompressed; a deflated one this big is a zip bomb, not a checkpoint
+      throw corrupt("deflated record " + r.name + " declares " + r.size + " bytes, over the "
+          + (MAX_INFLATED_BYTES >> 20) + " MiB allowed for compressed records");
     }
     // Memory grows with the bytes actually inflated, never with the declared size alone, so a tiny record that
     // claims 2 GiB cannot make us allocate them; inflating past the declared size is an error.

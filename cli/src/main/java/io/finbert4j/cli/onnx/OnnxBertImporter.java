@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.finbert4j.core.train.ModelDirectory;
 import io.finbert4j.weights.BertCheckpoint;
 import io.finbert4j.weights.BertConfig;
 import io.finbert4j.weights.BertWeightNames;
@@ -123,8 +124,32 @@ public final class OnnxBertImporter {
           "tokenizer has " + tok.vocab().size() + " tokens, embeddings " + c.vocabSize()
               + " rows (padded vocabulary); vocab_size = " + c.vocabSize());
     }
-    Files.createDirectories(outDir);
+    // Everything is written into a temporary directory beside outDir and published in one step
+    // (ModelDirectory.publish): a crash leaves the previous outDir or none, never a mix of old and new files.
+    Path tmp = ModelDirectory.tempBeside(outDir);
+    try {
+      List<String> written = writeModel(bert, tok, c, notes, onnx, tokenizerJson, tmp);
+      if (Files.isDirectory(outDir)) {
+        // keep what else the user had in outDir (regular files we do not write; sub-folders move over in publish)
+        try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(outDir)) {
+          for (Path f : ds) {
+            String name = f.getFileName().toString();
+            if (Files.isRegularFile(f) && !Files.exists(tmp.resolve(name))) {
+              Files.copy(f, tmp.resolve(name));
+            }
+          }
+        }
+      }
+      ModelDirectory.publish(tmp, outDir, true);
+      return new ImportReport(outDir, c, written, Collections.unmodifiableList(notes));
+    } catch (IOException | RuntimeException e) {
+      ModelDirectory.deleteTree(tmp);
+      throw e;
+    }
+  }
 
+  private static List<String> writeModel(OnnxBert bert, HfTokenizerFiles.Derived tok, InferredConfig c,
+      List<String> notes, Path onnx, Path tokenizerJson, Path outDir) throws IOException {
     ObjectNode cfg = configJson(c, tok.padTokenId(), onnx, notes);
     writeAtomically(outDir.resolve("config.json"), JSON.writeValueAsBytes(cfg));
     BertConfig config = BertConfig.load(outDir.resolve("config.json"));
@@ -166,7 +191,7 @@ public final class OnnxBertImporter {
     for (Tensor t : ordered) {
       names.add(t.name());
     }
-    return new ImportReport(outDir, c, Collections.unmodifiableList(names), Collections.unmodifiableList(notes));
+    return Collections.unmodifiableList(names);
   }
 
   /**

@@ -52,6 +52,17 @@ public final class Int8Kernels {
     }));
   }
 
+  /** Frees the int8 weights' off-heap buffers (the owning model's close); the kernels must not run afterwards. */
+  public void close() {
+    for (QuantizedLinear k : kernels.values()) {
+      INDArray w = k.weightInt8();
+      if (w.closeable()) {
+        w.close();
+      }
+    }
+    kernels.clear();
+  }
+
   /** Number of kernels built so far (tests: lazy construction, sharing across calls). */
   public int size() {
     return kernels.size();

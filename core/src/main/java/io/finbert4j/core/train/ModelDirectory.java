@@ -22,8 +22,15 @@ import java.util.stream.Stream;
  * Writes complete Hugging Face model directories that {@code transformers} loads as
  * {@code BertForSequenceClassification}: {@code config.json} (with architectures, model_type, id2label/label2id),
  * {@code model.safetensors} (HF names), and the tokenizer files of the source directory. Every write is atomic at
- * the directory level: the files go to a temporary directory beside the target, which then replaces the target by
- * renames (old target renamed away, new one renamed into place, old one deleted).
+ * the directory level: the files go to a temporary directory beside the target ({@code .NAME.tmp-PID-...}), are
+ * forced to disk, and then replace the target by renames (old target renamed away to {@code .NAME.old-PID-...},
+ * new one renamed into place, old one deleted).
+ *
+ * <p>Crash safety (tested by killing the CLI with SIGKILL at random points: {@code KillAtRandomTest}): at every
+ * instant the target is the old complete directory, the new complete one, or — only between the two renames —
+ * absent with the old one complete under its {@code .old-} name. The next write to the same target
+ * ({@link #tempBeside}) first {@linkplain #recover recovers}: it renames an orphaned old directory back when the target
+ * is missing and deletes temporaries and old copies left by processes that no longer run.
  */
 public final class ModelDirectory {
   public static final String CONFIG = "config.json";
@@ -123,7 +130,8 @@ public final class ModelDirectory {
     Path abs = target.toAbsolutePath().normalize();
     Path parent = abs.getParent();
     Files.createDirectories(parent);
-    Path tmp = Files.createTempDirectory(parent, "." + abs.getFileName() + ".tmp-");
+    recover(abs);
+    Path tmp = Files.createTempDirectory(parent, "." + abs.getFileName() + TMP + PID + "-");
     // createTempDirectory makes it owner-only; a published model directory should be as readable as any other.
     if (tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
       Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -138,6 +146,7 @@ public final class ModelDirectory {
    */
   public static void publish(Path tmp, Path target, boolean keepSubdirectories) throws IOException {
     Path abs = target.toAbsolutePath().normalize();
+    syncTree(tmp);
     if (Files.exists(abs) && !Files.isDirectory(abs)) {
       throw new IOException("cannot save a model to " + target + ": it exists and is not a directory");
     }
@@ -155,10 +164,128 @@ public final class ModelDirectory {
         }
       }
     }
-    Path old = abs.resolveSibling("." + abs.getFileName() + ".old-" + System.nanoTime());
+    Path old = abs.resolveSibling("." + abs.getFileName() + OLD + PID + "-" + System.nanoTime());
     move(abs, old);
-    move(tmp, abs);
+    try {
+      move(tmp, abs);
+    } catch (IOException | RuntimeException e) {
+      move(old, abs); // put the previous version back rather than leave no output
+      throw e;
+    }
+    syncDir(abs.getParent());
     deleteTree(old);
+  }
+
+  private static final String TMP = ".tmp-";
+  private static final String OLD = ".old-";
+  private static final long PID = ProcessHandle.current().pid();
+
+  /**
+   * Puts right what a crashed write to {@code target} left beside it: when the target is missing but a complete
+   * earlier version waits under {@code .NAME.old-PID-N} (a crash between publish's two renames), the newest such is
+   * renamed back; temporaries ({@code .NAME.tmp-PID-...}) and old copies of processes that no longer run are
+   * deleted. Writers of other live processes are left alone. Returns whether an old version was restored.
+   */
+  public static boolean recover(Path target) throws IOException {
+    Path abs = target.toAbsolutePath().normalize();
+    Path parent = abs.getParent();
+    if (parent == null || !Files.isDirectory(parent)) {
+      return false;
+    }
+    String tmpPrefix = "." + abs.getFileName() + TMP;
+    String oldPrefix = "." + abs.getFileName() + OLD;
+    List<Path> olds = new java.util.ArrayList<>();
+    List<Path> deadTmps = new java.util.ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(parent)) {
+      for (Path p : ds) {
+        String n = p.getFileName().toString();
+        if (n.startsWith(oldPrefix) && !alive(n.substring(oldPrefix.length()))) {
+          olds.add(p);
+        } else if (n.startsWith(tmpPrefix) && !alive(n.substring(tmpPrefix.length()))) {
+          deadTmps.add(p);
+        }
+      }
+    }
+    boolean restored = false;
+    olds.sort(Comparator.comparingLong(ModelDirectory::oldStamp).reversed());
+    if (!Files.exists(abs) && !olds.isEmpty()) {
+      move(olds.remove(0), abs);
+      syncDir(parent);
+      restored = true;
+    }
+    for (Path p : olds) {
+      deleteTree(p);
+    }
+    for (Path p : deadTmps) {
+      deleteTree(p);
+    }
+    return restored;
+  }
+
+  /** Whether the process id that starts {@code suffix} ("PID-...") still runs; unparsable names count as alive. */
+  private static boolean alive(String suffix) {
+    int dash = suffix.indexOf('-');
+    try {
+      long pid = Long.parseLong(dash < 0 ? suffix : suffix.substring(0, dash));
+      // this process's own temporaries belong to writes in progress on other threads
+      return pid == PID || ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    } catch (NumberFormatException e) {
+      return true;
+    }
+  }
+
+  private static long oldStamp(Path p) {
+    String n = p.getFileName().toString();
+    try {
+      return Long.parseLong(n.substring(n.lastIndexOf('-') + 1));
+    } catch (NumberFormatException e) {
+      return Long.MIN_VALUE;
+    }
+  }
+
+  /** Forces every regular file under {@code dir}, then the folders, to disk (power loss after the rename). */
+  static void syncTree(Path dir) throws IOException {
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+        if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(p, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.force(true);
+          }
+        } else if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          syncDir(p);
+        }
+      }
+    }
+  }
+
+  private static void syncDir(Path dir) {
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(dir, java.nio.file.StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException | UnsupportedOperationException e) {
+      // folders cannot be synced everywhere (Windows); the renames stay atomic
+    }
+  }
+
+  /**
+   * Copies {@code from} to {@code to} through a temporary sibling and an atomic rename, so {@code to} is never a
+   * partial copy (unlike {@link Files#copy} with REPLACE_EXISTING, which deletes {@code to} first).
+   */
+  public static void copyAtomically(Path from, Path to) throws IOException {
+    Path abs = to.toAbsolutePath().normalize();
+    Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + TMP + PID + "-", "");
+    try {
+      Files.copy(from, tmp, StandardCopyOption.REPLACE_EXISTING);
+      try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+        ch.force(true);
+      }
+      try {
+        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
   }
 
   private static void move(Path from, Path to) throws IOException {

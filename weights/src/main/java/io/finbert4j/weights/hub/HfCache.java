@@ -95,15 +95,66 @@ public final class HfCache {
   }
 
   public Path snapshotDir(String repoId, String commit) {
-    return repoDir(repoId).resolve("snapshots").resolve(commit);
+    return repoDir(repoId).resolve("snapshots").resolve(checkCommit(commit));
   }
 
   private Path refFile(String repoId, String revision) {
-    return repoDir(repoId).resolve("refs").resolve(revision);
+    return inside(repoDir(repoId).resolve("refs"), checkRevision(revision), "revision");
   }
 
   private Path noExistMarker(String repoId, String commit, String file) {
-    return repoDir(repoId).resolve(".no_exist").resolve(commit).resolve(file);
+    return inside(repoDir(repoId).resolve(".no_exist").resolve(checkCommit(commit)), file, "file name");
+  }
+
+  /** A branch or tag name as git allows it in a ref path: no {@code ..}, no leading '/', no NUL or backslash. */
+  private static final Pattern REVISION = Pattern.compile("^[A-Za-z0-9._][A-Za-z0-9._/-]{0,254}$");
+
+  /**
+   * Checks a revision (branch, tag or commit) before it becomes part of a cache path.
+   *
+   * @throws IllegalArgumentException for names that could leave {@code refs/} ({@code ../}, absolute, odd characters)
+   */
+  public static String checkRevision(String revision) {
+    if (revision == null || !REVISION.matcher(revision).matches() || revision.contains("..")
+        || revision.endsWith("/") || revision.contains("//")) {
+      throw new IllegalArgumentException("unsafe revision name '" + revision + "': a branch, tag or commit hash "
+          + "may hold letters, digits, '.', '_', '-' and '/' (not '..', not leading or trailing '/')");
+    }
+    return revision;
+  }
+
+  /** Checks a commit hash (40 hex digits) before it becomes a folder name, e.g. one the server sent. */
+  public static String checkCommit(String commit) {
+    if (!isCommitHash(commit)) {
+      throw new IllegalArgumentException("'" + commit + "' is not a 40-hex-digit commit hash");
+    }
+    return commit;
+  }
+
+  /**
+   * {@code base.resolve(relative)}, refusing names that would land outside {@code base}: absolute paths, {@code ..}
+   * segments, empty segments, backslashes, NULs.
+   */
+  static Path inside(Path base, String relative, String what) {
+    if (relative == null || relative.isEmpty() || relative.startsWith("/") || relative.indexOf('\\') >= 0
+        || relative.indexOf('\0') >= 0) {
+      throw new IllegalArgumentException("unsafe " + what + " '" + relative + "'");
+    }
+    for (String seg : relative.split("/", -1)) {
+      if (seg.isEmpty() || seg.equals(".") || seg.equals("..")) {
+        throw new IllegalArgumentException("unsafe " + what + " '" + relative + "' (segment '" + seg + "')");
+      }
+    }
+    Path p;
+    try {
+      p = base.resolve(relative).normalize();
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new IllegalArgumentException("unsafe " + what + " '" + relative + "': " + e.getReason(), e);
+    }
+    if (!p.startsWith(base.normalize()) || p.equals(base.normalize())) {
+      throw new IllegalArgumentException("unsafe " + what + " '" + relative + "' (outside " + base + ")");
+    }
+    return p;
   }
 
   /** The commit a revision names: the revision itself if it is a commit hash, else {@code refs/{revision}}. */
@@ -126,14 +177,18 @@ public final class HfCache {
     }
     Path ref = refFile(repoId, revision);
     Files.createDirectories(ref.getParent());
-    Path tmp = ref.resolveSibling(ref.getFileName() + ".tmp");
-    Files.writeString(tmp, commit, StandardCharsets.UTF_8);
-    moveAtomically(tmp, ref);
+    Path tmp = uniqueSibling(ref, ".tmp");
+    try {
+      Files.writeString(tmp, commit, StandardCharsets.UTF_8);
+      moveAtomically(tmp, ref);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
   }
 
   /** The snapshot file if it exists and is readable (a dangling symlink counts as absent). */
   public Optional<Path> snapshotFile(String repoId, String commit, String file) {
-    Path p = snapshotDir(repoId, commit).resolve(file);
+    Path p = inside(snapshotDir(repoId, commit), file, "file name");
     return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
   }
 
@@ -145,8 +200,10 @@ public final class HfCache {
   public void markMissing(String repoId, String commit, String file) throws IOException {
     Path marker = noExistMarker(repoId, commit, file);
     Files.createDirectories(marker.getParent());
-    if (!Files.exists(marker)) {
+    try {
       Files.createFile(marker);
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      // another process marked it first: same result
     }
   }
 
@@ -167,20 +224,49 @@ public final class HfCache {
    * file system cannot make symlinks, the blob is copied instead. Replaces an existing entry atomically.
    */
   public Path linkSnapshot(String repoId, String commit, String file, Path blob) throws IOException {
-    Path link = snapshotDir(repoId, commit).resolve(file);
+    Path link = inside(snapshotDir(repoId, commit), file, "file name");
     Files.createDirectories(link.getParent());
-    Path tmp = link.resolveSibling(link.getFileName() + ".link.tmp");
-    Files.deleteIfExists(tmp);
+    // a name of our own: two processes linking the same file must not share a temporary
+    Path tmp = uniqueSibling(link, ".link.tmp");
     try {
-      Files.createSymbolicLink(tmp, link.getParent().relativize(blob));
-    } catch (UnsupportedOperationException | FileSystemException e) {
-      Files.copy(blob, tmp, StandardCopyOption.REPLACE_EXISTING);
+      try {
+        Files.createSymbolicLink(tmp, link.getParent().relativize(blob));
+      } catch (UnsupportedOperationException | FileSystemException e) {
+        Files.copy(blob, tmp, StandardCopyOption.REPLACE_EXISTING);
+      }
+      moveAtomically(tmp, link);
+    } finally {
+      Files.deleteIfExists(tmp);
     }
-    moveAtomically(tmp, link);
     return link;
   }
 
+  /** {@code {name}.{random}{suffix}} next to {@code p} (not created): a temporary no other writer uses. */
+  static Path uniqueSibling(Path p, String suffix) {
+    return p.resolveSibling(p.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + suffix);
+  }
+
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+  /**
+   * Renames {@code from} over {@code to} atomically, after forcing a regular file's bytes to disk (so that a crash
+   * right after the rename cannot leave the final name pointing at unwritten blocks), then syncs the folder.
+   */
   static void moveAtomically(Path from, Path to) throws IOException {
+    if (Files.isRegularFile(from, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(from, java.nio.file.StandardOpenOption.WRITE)) {
+        ch.force(true);
+      }
+    }
+    renameAtomically(from, to);
+    try (java.nio.channels.FileChannel dir = java.nio.channels.FileChannel.open(to.getParent(), java.nio.file.StandardOpenOption.READ)) {
+      dir.force(true);
+    } catch (IOException | UnsupportedOperationException e) {
+      // not every platform can sync a folder (Windows); the rename itself is still atomic
+    }
+  }
+
+  private static void renameAtomically(Path from, Path to) throws IOException {
     try {
       Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {

@@ -35,22 +35,39 @@ import java.util.regex.Pattern;
  * also to another host (the LFS CDN), sending the {@code Authorization} header only to the hub itself.
  *
  * <p>Transfers go to {@code {blob}.incomplete} and resume with an HTTP {@code Range} request after an interruption
- * (at most {@link #MAX_ATTEMPTS} attempts); the size and, for sha256 ETags, the digest are verified before the file
- * is renamed into place. Redirect chains are bounded by {@link #MAX_REDIRECTS}.
+ * (at most {@link #MAX_ATTEMPTS} attempts); the size and the digest (sha256 for LFS files, git's blob sha1 for
+ * regular ones) are verified before the file is renamed into place.
+ *
+ * <p>What a server cannot make this client do (each refused with a message naming the file or URL):
+ * <ul>
+ *   <li>send the token elsewhere: {@code Authorization} goes only to the endpoint's own scheme, host and port, never
+ *       along a redirect to another origin (the LFS CDN);
+ *   <li>use plain HTTP off this machine: an {@code http://} endpoint or redirect target other than loopback is refused
+ *       unless the client was built with {@code allowPlainHttp} ({@code FINBERT_ALLOW_HTTP=1} for the resolver);
+ *       only http and https URLs are followed;
+ *   <li>write more than it announced: a body longer than the announced size is cut off and the download fails;
+ *       a file whose size is not announced is not downloaded;
+ *   <li>keep us waiting: at most {@link #MAX_REDIRECTS} redirects, {@code HEADERS_TIMEOUT} for response headers,
+ *       and a transfer that delivers under {@link #LOW_SPEED_BYTES} bytes in a stall window (a slow-loris body) is
+ *       abandoned and resumed, at most {@link #MAX_ATTEMPTS} times.
+ * </ul>
  */
 public final class HubClient {
   public static final String DEFAULT_ENDPOINT = "https://huggingface.co";
   public static final int MAX_REDIRECTS = 10;
   public static final int MAX_ATTEMPTS = 5;
+  /** A transfer that delivers fewer bytes than this in one stall window is abandoned (curl's --speed-limit). */
+  public static final long LOW_SPEED_BYTES = 1024;
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
   /** Time allowed until response headers arrive (the body itself may take long for big files). */
   private static final Duration HEADERS_TIMEOUT = Duration.ofSeconds(30);
-  /** A transfer that delivers no byte for this long is abandoned (and resumed by the next attempt). */
+  /** The stall window: a transfer that delivers under {@link #LOW_SPEED_BYTES} in this long is abandoned. */
   public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(60);
   /** How often the downloading thread checks a transfer's progress. */
   private static final long POLL_MS = 100;
   private static final int BUFFER = 1 << 16;
   private static final Pattern SHA256 = Pattern.compile("^[0-9a-f]{64}$");
+  private static final Pattern GIT_SHA1 = Pattern.compile("^[0-9a-f]{40}$");
   private static final Pattern CONTENT_RANGE = Pattern.compile("^bytes (\\d+)-(\\d+)/(\\d+|\\*)$");
   private static final String USER_AGENT = "finbert4j/0.1 (java; +https://github.com/finbert4j)";
 
@@ -58,12 +75,18 @@ public final class HubClient {
   private final URI endpoint;
   private final String token;
   private final long stallNanos;
+  private final boolean allowPlainHttp;
 
   /** What a HEAD request tells about a file. */
   public record FileMetadata(String file, String commit, String etag, long size, URI downloadUri) {
     /** Whether the ETag is a sha256 digest of the content (LFS files). */
     public boolean etagIsSha256() {
       return etag != null && SHA256.matcher(etag).matches();
+    }
+
+    /** Whether the ETag is git's blob id (sha1 of {@code "blob <size>\0" + content}): the hub's regular files. */
+    public boolean etagIsGitBlobSha1() {
+      return etag != null && GIT_SHA1.matcher(etag).matches();
     }
   }
 
@@ -79,11 +102,27 @@ public final class HubClient {
    * @param stallTimeout how long a transfer may deliver nothing before it is abandoned and resumed
    */
   public HubClient(String endpoint, String token, Duration stallTimeout) {
+    this(endpoint, token, stallTimeout, false);
+  }
+
+  /**
+   * @param allowPlainHttp whether {@code http://} URLs off this machine (endpoint or redirect targets) may be used;
+   *     loopback is always allowed
+   * @throws IllegalArgumentException if the endpoint is not an absolute http(s) URL, or is plain HTTP to another
+   *     host without {@code allowPlainHttp}
+   */
+  public HubClient(String endpoint, String token, Duration stallTimeout, boolean allowPlainHttp) {
     this.stallNanos = stallTimeout.toNanos();
+    this.allowPlainHttp = allowPlainHttp;
     String e = endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
-    this.endpoint = URI.create(e);
-    if (this.endpoint.getScheme() == null || this.endpoint.getHost() == null) {
-      throw new IllegalArgumentException("hub endpoint '" + endpoint + "' is not an absolute http(s) URL");
+    try {
+      this.endpoint = URI.create(e);
+    } catch (IllegalArgumentException bad) {
+      throw new IllegalArgumentException("hub endpoint '" + endpoint + "' is not a valid URL: " + bad.getMessage(), bad);
+    }
+    String refusal = refusal(this.endpoint);
+    if (refusal != null) {
+      throw new IllegalArgumentException("hub endpoint '" + endpoint + "': " + refusal);
     }
     this.token = token;
     // Redirects are followed by hand: to read the LFS headers on the redirect itself, to bound the chain, and to
@@ -145,9 +184,19 @@ public final class HubClient {
   private static FileMetadata metadata(String file, HttpHeaders h, URI download, URI asked) throws IOException {
     String commit = h.firstValue("X-Repo-Commit").orElse(null);
     String etag = normalizeEtag(h.firstValue("X-Linked-Etag").or(() -> h.firstValue("ETag")).orElse(null));
-    long size = h.firstValueAsLong("X-Linked-Size").orElse(-1L);
+    long size;
+    try {
+      size = h.firstValueAsLong("X-Linked-Size").orElse(-1L);
+      if (size < 0) {
+        size = h.firstValueAsLong("Content-Length").orElse(-1L);
+      }
+    } catch (NumberFormatException e) {
+      throw new IOException("the hub at " + asked + " sent a malformed size for " + file + " (" + e.getMessage() + ")");
+    }
     if (size < 0) {
-      size = h.firstValueAsLong("Content-Length").orElse(-1L);
+      // the size bounds what the transfer may write: no announced size, no download
+      throw new IOException("the hub at " + asked + " announced no size (X-Linked-Size / Content-Length) for " + file
+          + "; refusing to download a file of unbounded size");
     }
     return new FileMetadata(file, commit, etag, size, download);
   }
@@ -195,6 +244,9 @@ public final class HubClient {
           break;
         }
         last = new IOException("connection closed early");
+      } catch (IntegrityException e) {
+        Files.deleteIfExists(target);
+        throw e;
       } catch (HubHttpException e) {
         throw e;
       } catch (IOException e) {
@@ -233,17 +285,13 @@ public final class HubClient {
         int s = info.statusCode();
         if (s == 200) {
           rangeStart.set(0);
-          return HttpResponse.BodySubscribers.mapping(
-              HttpResponse.BodySubscribers.ofFile(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                  StandardOpenOption.TRUNCATE_EXISTING), p -> null);
+          return new CappedFileSubscriber(target, false, md.size(), md.file());
         }
         if (s == 206) {
           long from = contentRangeStart(info.headers());
           rangeStart.set(from);
           if (from == have) {
-            return HttpResponse.BodySubscribers.mapping(
-                HttpResponse.BodySubscribers.ofFile(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND), p -> null);
+            return new CappedFileSubscriber(target, true, md.size() - have, md.file());
           }
         }
         return HttpResponse.BodySubscribers.discarding();
@@ -281,7 +329,8 @@ public final class HubClient {
       CompletableFuture<HttpResponse<Void>> cf, FileMetadata md, Path target, ProgressListener progress)
       throws IOException {
     long lastSize = -1;
-    long lastChange = System.nanoTime();
+    long windowStart = System.nanoTime();
+    long windowStartSize = Files.exists(target) ? Files.size(target) : 0;
     while (true) {
       try {
         return cf.get(POLL_MS, TimeUnit.MILLISECONDS);
@@ -293,10 +342,16 @@ public final class HubClient {
             progress.advanced(md.file(), size, md.size());
           }
           lastSize = size;
-          lastChange = now;
-        } else if (now - lastChange > stallNanos) {
-          cf.cancel(true);
-          throw new IOException("no data for " + stallNanos / 1_000_000 + " ms, transfer abandoned");
+        }
+        if (now - windowStart > stallNanos) {
+          if (size - windowStartSize < LOW_SPEED_BYTES) {
+            // nothing, or a trickle (a slow-loris body): give up on this exchange; the next attempt resumes
+            cf.cancel(true);
+            throw new IOException("under " + LOW_SPEED_BYTES + " bytes in " + stallNanos / 1_000_000
+                + " ms (" + (size - windowStartSize) + " received), transfer abandoned");
+          }
+          windowStart = now;
+          windowStartSize = size;
         }
       } catch (ExecutionException e) {
         Throwable c = e.getCause();
@@ -329,21 +384,39 @@ public final class HubClient {
       String actual = sha256(file);
       if (!actual.equals(md.etag())) {
         Files.deleteIfExists(file);
-        throw new IOException(
+        throw new IntegrityException(
             md.file() + ": sha256 of the downloaded content is " + actual + " but the hub says " + md.etag()
+                + " (file discarded; retry the download)");
+      }
+    } else if (md.etagIsGitBlobSha1()) {
+      String actual = gitBlobSha1(file);
+      if (!actual.equals(md.etag())) {
+        Files.deleteIfExists(file);
+        throw new IntegrityException(
+            md.file() + ": git blob hash of the downloaded content is " + actual + " but the hub says " + md.etag()
                 + " (file discarded; retry the download)");
       }
     }
   }
 
+  /** Git's blob id of a file: hex sha1 of {@code "blob <size>\0"} followed by the content. */
+  public static String gitBlobSha1(Path file) throws IOException {
+    return digest("SHA-1", file, ("blob " + Files.size(file) + "\0").getBytes(StandardCharsets.US_ASCII));
+  }
+
   /** Hex sha256 of a file's content. */
   public static String sha256(Path file) throws IOException {
+    return digest("SHA-256", file, new byte[0]);
+  }
+
+  private static String digest(String algorithm, Path file, byte[] prefix) throws IOException {
     MessageDigest d;
     try {
-      d = MessageDigest.getInstance("SHA-256");
+      d = MessageDigest.getInstance(algorithm);
     } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+      throw new IllegalStateException(algorithm + " is required of every Java platform", e);
     }
+    d.update(prefix);
     try (InputStream in = Files.newInputStream(file)) {
       byte[] buf = new byte[BUFFER];
       int n;
@@ -356,10 +429,41 @@ public final class HubClient {
 
   private HttpRequest.Builder request(URI uri) {
     HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(HEADERS_TIMEOUT).header("User-Agent", USER_AGENT);
-    if (token != null && sameOrigin(uri, endpoint)) {
+    if (token != null && sendsTokenTo(uri)) {
       b.header("Authorization", "Bearer " + token);
     }
     return b;
+  }
+
+  /** Whether a request to {@code uri} carries the token: only the endpoint's own scheme, host and port. */
+  boolean sendsTokenTo(URI uri) {
+    return sameOrigin(uri, endpoint);
+  }
+
+  /** Why a URL may not be requested (not http(s), no host, plain HTTP off loopback without permission), or null. */
+  private String refusal(URI u) {
+    String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https")) {
+      return "only http and https URLs are used, not '" + u.getScheme() + "'";
+    }
+    if (u.getHost() == null || u.getHost().isEmpty()) {
+      return "the URL has no host";
+    }
+    if (scheme.equals("http") && !allowPlainHttp && !isLoopback(u.getHost())) {
+      return "plain HTTP to " + u.getHost() + " is refused (tokens and files would travel unencrypted); use https, "
+          + "or set FINBERT_ALLOW_HTTP=1 to allow it";
+    }
+    return null;
+  }
+
+  /** Loopback by name or literal address, decided without a DNS lookup. */
+  static boolean isLoopback(String host) {
+    String h = host.toLowerCase(Locale.ROOT);
+    if (h.startsWith("[") && h.endsWith("]")) {
+      h = h.substring(1, h.length() - 1);
+    }
+    return h.equals("localhost") || h.endsWith(".localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1")
+        || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
   }
 
   private static boolean sameOrigin(URI a, URI b) {
@@ -375,12 +479,24 @@ public final class HubClient {
     return u.getScheme().toLowerCase(Locale.ROOT).equals("https") ? 443 : 80;
   }
 
-  private static URI location(HttpResponse<?> r, URI current) throws IOException {
+  private URI location(HttpResponse<?> r, URI current) throws IOException {
     Optional<String> loc = r.headers().firstValue("Location");
     if (loc.isEmpty()) {
       throw new IOException("redirect " + r.statusCode() + " from " + current + " without a Location header");
     }
-    return current.resolve(loc.get());
+    URI next;
+    try {
+      next = current.resolve(loc.get());
+    } catch (IllegalArgumentException e) {
+      throw new IOException("redirect " + r.statusCode() + " from " + current + " to a malformed Location '"
+          + loc.get() + "'", e);
+    }
+    String refusal = refusal(next);
+    if (refusal != null) {
+      throw new HubHttpException(r.statusCode(), next,
+          "refusing the redirect from " + current + " to " + next + ": " + refusal);
+    }
+    return next;
   }
 
   private <T> HttpResponse<T> send(HttpRequest.Builder b, URI uri, HttpResponse.BodyHandler<T> handler)
@@ -404,5 +520,115 @@ public final class HubClient {
       case 404 -> new HubHttpException(s, uri, "not found on the hub: " + what + " (HTTP 404 at " + uri + ")");
       default -> new HubHttpException(s, uri, "the hub answered HTTP " + s + " for " + what + " at " + uri);
     };
+  }
+
+  /** The content is not what the hub announced (size or digest): not retried, the partial file is deleted. */
+  public static final class IntegrityException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    IntegrityException(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Streams a response body into a file (appending for a resumed range), failing the exchange with an
+   * {@link IntegrityException} as soon as the body exceeds {@code limit} bytes, so that a server cannot fill the disk
+   * beyond the size it announced.
+   */
+  private static final class CappedFileSubscriber implements HttpResponse.BodySubscriber<Void> {
+    private final Path target;
+    private final boolean append;
+    private final long limit;
+    private final String file;
+    private final CompletableFuture<Void> result = new CompletableFuture<>();
+    private java.nio.channels.FileChannel channel;
+    private java.util.concurrent.Flow.Subscription subscription;
+    private long written;
+
+    CappedFileSubscriber(Path target, boolean append, long limit, String file) {
+      this.target = target;
+      this.append = append;
+      this.limit = limit;
+      this.file = file;
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<Void> getBody() {
+      return result;
+    }
+
+    @Override
+    public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
+      subscription = s;
+      try {
+        channel = append
+            ? java.nio.channels.FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND)
+            : java.nio.channels.FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING);
+      } catch (IOException e) {
+        s.cancel();
+        result.completeExceptionally(e);
+        return;
+      }
+      s.request(1);
+    }
+
+    @Override
+    public void onNext(java.util.List<java.nio.ByteBuffer> items) {
+      if (result.isDone()) {
+        return;
+      }
+      try {
+        for (java.nio.ByteBuffer b : items) {
+          long n = b.remaining();
+          if (written + n > limit) {
+            subscription.cancel();
+            closeQuietly();
+            result.completeExceptionally(new IntegrityException(
+                file + ": the server sent more than the " + limit + " bytes announced (file discarded)"));
+            return;
+          }
+          while (b.hasRemaining()) {
+            channel.write(b);
+          }
+          written += n;
+        }
+        subscription.request(1);
+      } catch (IOException e) {
+        subscription.cancel();
+        closeQuietly();
+        result.completeExceptionally(e);
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      closeQuietly();
+      result.completeExceptionally(t);
+    }
+
+    @Override
+    public void onComplete() {
+      try {
+        if (channel != null) {
+          channel.close();
+        }
+        result.complete(null);
+      } catch (IOException e) {
+        result.completeExceptionally(e);
+      }
+    }
+
+    private void closeQuietly() {
+      try {
+        if (channel != null) {
+          channel.close();
+        }
+      } catch (IOException ignored) {
+        // the exchange already failed; that failure is what gets reported
+      }
+    }
   }
 }

@@ -10,7 +10,6 @@ import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +56,9 @@ public final class ModelResolver {
   private static final Pattern HUB_ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?$");
   private static final Set<String> TRUTHY = Set.of("1", "true", "yes", "on");
 
+  private static final java.util.concurrent.ConcurrentHashMap<Path, Object> JVM_LOCKS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private ModelResolver() {}
 
   /** {@link #resolve(String, String, Map, ProgressListener)} with the process environment and a terminal bar. */
@@ -99,6 +101,11 @@ public final class ModelResolver {
               + "and model.safetensors or pytorch_model.bin");
     }
     String rev = revision == null || revision.isBlank() ? DEFAULT_REVISION : revision.trim();
+    try {
+      HfCache.checkRevision(rev);
+    } catch (IllegalArgumentException e) {
+      throw new ModelResolutionException("--revision: " + e.getMessage());
+    }
     return resolveHubId(spec, rev, env, progress == null ? ProgressListener.NONE : progress);
   }
 
@@ -108,6 +115,13 @@ public final class ModelResolver {
     } catch (java.nio.file.InvalidPathException e) {
       return null;
     }
+  }
+
+  /** Environment variable that allows a plain-HTTP hub endpoint (or redirect) other than loopback. */
+  public static final String ALLOW_HTTP = "FINBERT_ALLOW_HTTP";
+
+  private static boolean isTrue(String v) {
+    return v != null && TRUTHY.contains(v.trim().toLowerCase(Locale.ROOT));
   }
 
   /** Whether {@code HF_HUB_OFFLINE} (or the older {@code TRANSFORMERS_OFFLINE}) is set to a true value. */
@@ -157,7 +171,13 @@ public final class ModelResolver {
               + "model.safetensors or pytorch_model.bin).");
     }
     String endpoint = HfCache.nonBlank(env.get("HF_ENDPOINT"));
-    HubClient client = new HubClient(endpoint == null ? HubClient.DEFAULT_ENDPOINT : endpoint, token(env));
+    HubClient client;
+    try {
+      client = new HubClient(endpoint == null ? HubClient.DEFAULT_ENDPOINT : endpoint, token(env),
+          HubClient.DEFAULT_STALL_TIMEOUT, isTrue(env.get(ALLOW_HTTP)));
+    } catch (IllegalArgumentException e) {
+      throw new ModelResolutionException("HF_ENDPOINT: " + e.getMessage());
+    }
     try {
       return download(client, cache, repoId, revision, progress);
     } catch (ConnectException | UnknownHostException | HttpConnectTimeoutException e) {
@@ -223,6 +243,11 @@ public final class ModelResolver {
       }
       pinned = revision;
     }
+    if (!HfCache.isCommitHash(pinned)) {
+      // the commit becomes a folder name: a hostile X-Repo-Commit such as "../../x" must not pick where we write
+      throw new IOException("the hub at " + client.endpoint() + " sent X-Repo-Commit '" + pinned + "' for " + repoId
+          + ", which is not a 40-hex-digit commit hash; refusing it (check HF_ENDPOINT)");
+    }
     final String commit = pinned;
     fetch(client, cache, repoId, commit, CONFIG, config, progress);
     fetch(client, cache, repoId, commit, VOCAB, null, progress);
@@ -282,22 +307,32 @@ public final class ModelResolver {
       // across processes and with Python.
       Path lockFile = cache.root().resolve(".locks").resolve(cache.repoDir(repoId).getFileName()).resolve(md.etag() + ".lock");
       Files.createDirectories(lockFile.getParent());
-      try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-          FileLock lock = ch.lock()) {
-        if (!Files.isRegularFile(blob) || (md.size() >= 0 && Files.size(blob) != md.size())) {
-          Path incomplete = blob.resolveSibling(blob.getFileName() + ".incomplete");
-          client.download(md, incomplete, progress);
-          HfCache.moveAtomically(incomplete, blob);
+      // A FileLock excludes other processes only; threads of this JVM queue on a lock object per lock file first
+      // (a second FileLock on the same file from this JVM would throw OverlappingFileLockException).
+      Object jvmLock = JVM_LOCKS.computeIfAbsent(lockFile.toAbsolutePath().normalize(), k -> new Object());
+      synchronized (jvmLock) {
+        try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock = ch.lock()) {
+          if (!Files.isRegularFile(blob) || (md.size() >= 0 && Files.size(blob) != md.size())) {
+            Path incomplete = blob.resolveSibling(blob.getFileName() + ".incomplete");
+            client.download(md, incomplete, progress);
+            HfCache.moveAtomically(incomplete, blob);
+          }
         }
       }
       cache.linkSnapshot(repoId, commit, file, blob);
     } else {
       // No usable ETag (not a real hub?): name the blob by the content's sha256 once downloaded.
-      Path tmp = blobDir.resolve(file.replace('/', '_') + "." + commit + ".incomplete");
-      client.download(md, tmp, progress);
-      Path blob = cache.blobPath(repoId, HubClient.sha256(tmp));
-      Files.move(tmp, blob, StandardCopyOption.REPLACE_EXISTING);
-      cache.linkSnapshot(repoId, commit, file, blob);
+      // (a name of this process's own: no lock guards this branch, and a transfer cannot resume without an ETag)
+      Path tmp = HfCache.uniqueSibling(blobDir.resolve(file.replace('/', '_') + "." + commit), ".incomplete");
+      try {
+        client.download(md, tmp, progress);
+        Path blob = cache.blobPath(repoId, HubClient.sha256(tmp));
+        HfCache.moveAtomically(tmp, blob);
+        cache.linkSnapshot(repoId, commit, file, blob);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
     }
   }
 }
