@@ -150,7 +150,7 @@ public class PeakProbe {
     System.out.println("# natives: " + nativesVariant());
     int[] ms = {16, 128, 1536, 4096};
     String[] kns = {"768,2304", "768,768", "768,3072", "3072,768", "384,1152", "384,384", "384,1536", "1536,384"};
-    System.out.printf(Locale.ROOT, "%6s %6s %6s %10s %10s %10s %10s%n",
+    System.out.printf(Locale.ROOT, "%6s %6s %6s %10s %10s %10s %10s %10s%n",
         "M", "K", "N", "blas f32", "dnnl f32", "dnnl+gelu", "s8s8->s32", "s8s8->f32");
     io.finbert4j.core.dense.OneDnnDense dense = new io.finbert4j.core.dense.OneDnnDense();
     for (int mm : ms) {
