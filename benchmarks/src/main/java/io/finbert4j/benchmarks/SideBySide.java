@@ -23,6 +23,10 @@ public final class SideBySide {
   private SideBySide() {}
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("train")) {
+      train(args);
+      return;
+    }
     InferenceBenchmark b = new InferenceBenchmark();
     b.model = args.length > 0 ? args[0] : InferenceBenchmark.MINILM;
     b.shape = args.length > 1 ? args[1] : "32x48";
@@ -74,6 +78,63 @@ public final class SideBySide {
     System.out.printf(Locale.ROOT, "  ours(oneDNN) / ORT throughput %.2fx, oneDNN / OpenBLAS path %.2fx (per-round medians)%n",
         median(vsOrt), median(vsBlas));
     b.tearDown();
+  }
+
+  /**
+   * {@code train [BxT] [rounds] [calls]}: MiniLM-shaped training steps (forward + backward + AdamW, {@link
+   * TrainStepBenchmark}) on oneDNN and on ND4J's gemm, interleaved.
+   */
+  private static void train(String[] args) throws Exception {
+    String shape = args.length > 1 ? args[1] : "32x48";
+    int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+    int calls = args.length > 3 ? Integer.parseInt(args[3]) : 2;
+    int[] bt = BenchInputs.parseShape(shape);
+    TrainStepBenchmark dnnl = new TrainStepBenchmark();
+    TrainStepBenchmark blas = new TrainStepBenchmark();
+    for (TrainStepBenchmark t : new TrainStepBenchmark[] {dnnl, blas}) {
+      t.batch = bt[0];
+      t.seqLen = bt[1];
+      t.modelDir = "";
+      t.setup();
+    }
+    dnnl.trainStep(); // default backend chosen at the first product
+    String old = System.getProperty(DenseBackend.PROPERTY);
+    System.setProperty(DenseBackend.PROPERTY, "blas");
+    try {
+      blas.trainStep();
+    } finally {
+      if (old == null) {
+        System.clearProperty(DenseBackend.PROPERTY);
+      } else {
+        System.setProperty(DenseBackend.PROPERTY, old);
+      }
+    }
+    for (int i = 0; i < calls; i++) {
+      dnnl.trainStep();
+      blas.trainStep();
+    }
+    double[][] ms = new double[2][rounds];
+    TrainStepBenchmark[] engines = {dnnl, blas};
+    for (int r = 0; r < rounds; r++) {
+      for (int e = 0; e < 2; e++) {
+        long t0 = System.nanoTime();
+        for (int i = 0; i < calls; i++) {
+          engines[e].trainStep();
+        }
+        ms[e][r] = (System.nanoTime() - t0) / 1e6 / calls;
+      }
+    }
+    double[] ratio = new double[rounds];
+    for (int r = 0; r < rounds; r++) {
+      ratio[r] = ms[1][r] / ms[0][r];
+    }
+    System.out.printf(Locale.ROOT, "training step %s, %d rounds x %d steps, load %s%n", shape, rounds, calls,
+        java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim());
+    System.out.printf(Locale.ROOT, "  ours oneDNN    median %9.2f ms/step (%s)%n", median(ms[0]),
+        dnnl.params.dense().describe());
+    System.out.printf(Locale.ROOT, "  ours OpenBLAS  median %9.2f ms/step (%s)%n", median(ms[1]),
+        blas.params.dense().describe());
+    System.out.printf(Locale.ROOT, "  oneDNN / OpenBLAS speed %.2fx (per-round median)%n", median(ratio));
   }
 
   /** A second copy of the model whose dense backend is ND4J's gemm (the property is read at the first product). */
