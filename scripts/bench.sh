@@ -8,6 +8,7 @@
 # Needs: benchmarks compiled (mvn -q -B -pl benchmarks -am test-compile -DskipTests).
 set -euo pipefail
 export OPENBLAS_THREAD_TIMEOUT="${OPENBLAS_THREAD_TIMEOUT:-4}"  # as ./finbert: no spinning OpenBLAS threads between products (README)
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"  # as ./finbert: no spinning OpenMP (oneDNN, ND4J) workers between regions
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cpfile="$root/benchmarks/target/bench-classpath.txt"
 if [[ ! -f "$cpfile" || "$root/benchmarks/pom.xml" -nt "$cpfile" ]]; then

@@ -16,6 +16,7 @@
 # model's kernel-level comparison (QuantizedLinear vs float gemm) runs with: scripts/bench.sh QuantBenchmark.linear.
 set -euo pipefail
 export OPENBLAS_THREAD_TIMEOUT="${OPENBLAS_THREAD_TIMEOUT:-4}"  # as ./finbert: no spinning OpenBLAS threads between products (README)
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"  # as ./finbert: no spinning OpenMP (oneDNN, ND4J) workers between regions
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 out="${1:-perf-results/$(date -u +%Y%m%dT%H%M%SZ)}"

@@ -272,37 +272,47 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   /**
-   * The sgemm figure beside the order of magnitude this CPU should reach, so that a wrong BLAS kernel (OpenBLAS
+   * The sgemm figure beside the order of magnitude this CPU's SIMD level should reach, so that a wrong kernel (OpenBLAS
    * 0.3.19 ran SSE3 kernels on current Intel Xeons, 5x slower) cannot pass unnoticed.
    */
   static void printExpectedPeak(PrintWriter out, double peak, long rows) {
     BlasKernel k = BlasKernel.detect();
     int threads = Runtime.getRuntime().availableProcessors();
     double[] expected = k.expectedLargeSgemmGflops(threads);
-    out.printf(Locale.ROOT, "sgemm expected on %d cores (%s, BLAS %s): about %.0f-%.0f GFLOP/s at >= %d rows%s%n",
-        threads, k.cpuLevel(), k.core(), expected[0], expected[1], BlasKernel.LARGE_PRODUCT_ROWS,
+    out.printf(Locale.ROOT, "sgemm expected on %d cores (%s): about %.0f-%.0f GFLOP/s at >= %d rows%s%n",
+        threads, k.cpuLevel(), expected[0], expected[1], BlasKernel.LARGE_PRODUCT_ROWS,
         rows < BlasKernel.LARGE_PRODUCT_ROWS ? " (this shape has " + rows + " rows: less is normal)" : "");
     if (rows >= BlasKernel.LARGE_PRODUCT_ROWS && peak < expected[0] / 2) {
-      out.printf(Locale.ROOT, "WARNING: the measured sgemm (%.1f GFLOP/s) is far below that: a wrong BLAS kernel "
-          + "(see `finbert info`), a busy machine or fewer free cores than threads%n", peak);
+      out.printf(Locale.ROOT, "WARNING: the measured sgemm (%.1f GFLOP/s) is far below that: a wrong kernel "
+          + "(see `finbert info`: BLAS kernel, dense layers), a busy machine or fewer free cores than threads%n", peak);
     }
     if (k.warning() != null) {
       out.println("WARNING: " + k.warning());
     }
   }
 
-  /** sgemm GFLOP/s of Nd4j.gemm into a preallocated output at [m, k] × [n, k]ᵀ (best of a few runs). */
+  /**
+   * float32 GFLOP/s of the product at [m, k] × [n, k]ᵀ into a preallocated output (best of a few runs), on the dense
+   * backend a float32 model gets here (oneDNN by default on x86-64, else ND4J's gemm), so that the model's figure is
+   * read against the kernel it actually runs.
+   */
   static double sgemmPeak(long m, int k, int n) {
+    try (io.finbert4j.core.dense.DenseBackend dense = io.finbert4j.core.dense.DenseBackend.create(DataType.FLOAT)) {
+      return sgemmPeak(dense, m, k, n);
+    }
+  }
+
+  private static double sgemmPeak(io.finbert4j.core.dense.DenseBackend dense, long m, int k, int n) {
     INDArray a = Nd4j.rand(DataType.FLOAT, m, k);
     INDArray b = Nd4j.rand(DataType.FLOAT, n, k);
     INDArray c = Nd4j.create(DataType.FLOAT, m, n);
     int reps = (int) Math.max(3, Math.min(50, 2e10 / (2.0 * m * k * n)));
     double best = 0;
     for (int round = 0; round < 3; round++) {
-      Nd4j.gemm(a, b, c, false, true, 1.0, 0.0);
+      dense.forward(a, b, null, c, false);
       long t0 = System.nanoTime();
       for (int i = 0; i < reps; i++) {
-        Nd4j.gemm(a, b, c, false, true, 1.0, 0.0);
+        dense.forward(a, b, null, c, false);
       }
       double s = (System.nanoTime() - t0) / 1e9 / reps;
       best = Math.max(best, 2.0 * m * k * n / s / 1e9);

@@ -1,5 +1,10 @@
 package io.finbert4j.core;
 
+import io.finbert4j.core.dense.BlasDense;
+import io.finbert4j.core.dense.DenseBackend;
+import io.finbert4j.core.dense.OneDnn;
+import io.finbert4j.core.quant.Int8Support;
+import io.finbert4j.core.quant.Precision;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -24,6 +29,9 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  * @param cpuFeatures SIMD level the natives were built for and the CPU's, plus CPU flags when cheap to read
  * @param availableProcessors {@link Runtime#availableProcessors()}
  * @param javaVersion Java runtime version and vendor
+ * @param denseLayers what runs the dense layers' products for float32 models (oneDNN with its ISA, kernel and
+ *     threads, or ND4J's gemm with the reason oneDNN is not used)
+ * @param lowPrecision whether {@code --precision int8} and {@code bf16} run here, and on what (or why not)
  */
 public record BackendInfo(
     Backend backend,
@@ -35,7 +43,9 @@ public record BackendInfo(
     String nd4jVersion,
     String cpuFeatures,
     int availableProcessors,
-    String javaVersion) {
+    String javaVersion,
+    String denseLayers,
+    String lowPrecision) {
 
   /** SIMD levels as libnd4j's {@code binaryLevel()} / {@code optimalLevel()} number them. */
   private static final String[] SIMD_LEVELS = {"generic", "x86-64", "avx2", "avx512"};
@@ -72,7 +82,23 @@ public record BackendInfo(
         features,
         Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ", "
-            + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ")");
+            + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ")",
+        describeDenseLayers(),
+        describeLowPrecision());
+  }
+
+  /** The float32 dense backend a model gets here, described; with oneDNN's verdict when it is not oneDNN. */
+  private static String describeDenseLayers() {
+    try (DenseBackend d = DenseBackend.create(org.nd4j.linalg.api.buffer.DataType.FLOAT)) {
+      return d.describe() + (d instanceof BlasDense ? "; oneDNN: " + OneDnn.status().reason() : "");
+    } catch (RuntimeException e) {
+      return "unavailable (" + e.getMessage() + ")";
+    }
+  }
+
+  private static String describeLowPrecision() {
+    String bf16 = Precision.bf16Status();
+    return "int8: " + Int8Support.status().reason() + "; bf16: " + (bf16 == null ? "runs (oneDNN fpmath bf16)" : bf16);
   }
 
   private static String level(int l) {
@@ -120,6 +146,8 @@ public record BackendInfo(
     m.put("CPU features", cpuFeatures);
     m.put("available processors", Integer.toString(availableProcessors));
     m.put("Java", javaVersion);
+    m.put("dense layers", denseLayers);
+    m.put("int8 / bf16", lowPrecision);
     return m;
   }
 

@@ -172,6 +172,42 @@ class OneDnnDenseTest {
     assertTrue(y.equalsWithEps(y2, 1e-5), "oneDNN and ND4J gemm agree");
   }
 
+  /**
+   * oneDNN's OpenMP runtime sizes its parallel regions by the calling thread's omp_get_max_threads(): after a product
+   * on a fresh thread that must be {@code finbert.kernel.threads} (or the processor count), and only one libgomp may
+   * be mapped (oneDNN's and ND4J's share it, so ND4J sees the same setting).
+   */
+  @Test
+  void openMpThreadsFollowOursOnEveryCallingThread() throws Exception {
+    SplittableRandom rnd = new SplittableRandom(13);
+    INDArray x = rand(rnd, 8, 16);
+    INDArray w = rand(rnd, 4, 16);
+    int[] seen = new int[1];
+    String old = System.getProperty("finbert.kernel.threads");
+    System.setProperty("finbert.kernel.threads", "1"); // differs from OpenMP's default (every core) on >= 2 cores
+    try (OneDnnDense d = new OneDnnDense()) {
+      Thread t = new Thread(() -> {
+        d.forward(x, w, null, Nd4j.create(DataType.FLOAT, 8, 4), false);
+        seen[0] = org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads();
+      });
+      t.start();
+      t.join();
+    } finally {
+      if (old == null) {
+        System.clearProperty("finbert.kernel.threads");
+      } else {
+        System.setProperty("finbert.kernel.threads", old);
+      }
+    }
+    assertEquals(1, seen[0], "OpenMP threads on a calling thread after a oneDNN product");
+    java.nio.file.Path maps = java.nio.file.Path.of("/proc/self/maps");
+    if (java.nio.file.Files.isReadable(maps)) {
+      long gomps = java.nio.file.Files.readAllLines(maps).stream().filter(l -> l.contains("libgomp"))
+          .map(l -> l.substring(l.lastIndexOf(' ') + 1)).distinct().count();
+      assertEquals(1, gomps, "exactly one OpenMP runtime mapped (oneDNN and ND4J share it)");
+    }
+  }
+
   @Test
   void stridedViewsGoToBlasAndStillComputeRight() {
     SplittableRandom rnd = new SplittableRandom(11);
