@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Proves that a Maven project depending only on finbert4j-core gets the pinned natives transitively: javacpp 1.5.13
-# and OpenBLAS 0.3.31 (not the 1.5.7 / 0.3.19 that nd4j-native 1.0.0-M2.1 declares; our parent's
+# Proves that a Maven project depending only on finbert4j-core gets the pinned natives transitively: javacpp 1.5.13,
+# OpenBLAS 0.3.31 and oneDNN 3.11 (not the 1.5.7 / 0.3.19 that nd4j-native 1.0.0-M2.1 declares; our parent's
 # dependencyManagement does not reach a consumer's build). Steps: install tokenizer, weights, core and the parent
 # into a TEMPORARY local repository (seeded with hard links to ~/.m2, so nothing is downloaded twice and nothing of
 # ours lands in ~/.m2), write a consumer project, check its `dependency:tree`, then compile and run a class in it
@@ -10,6 +10,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 host_repo="${MAVEN_LOCAL_REPO:-$HOME/.m2/repository}"
 want_javacpp=$(sed -n 's#.*<javacpp.version>\(.*\)</javacpp.version>.*#\1#p' "$root/pom.xml")
 want_openblas=$(sed -n 's#.*<openblas.version>\(.*\)</openblas.version>.*#\1#p' "$root/pom.xml")
+want_dnnl=$(sed -n 's#.*<dnnl.version>\(.*\)</dnnl.version>.*#\1#p' "$root/pom.xml")
 version=$(sed -n '0,/<version>/s#.*<version>\(.*\)</version>.*#\1#p' "$root/pom.xml")
 work="$(mktemp -d "${TMPDIR:-/tmp}/finbert-consumer.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
@@ -51,7 +52,8 @@ mvn -q -B -Dmaven.repo.local="$repo" dependency:tree -Dincludes=org.bytedeco -Do
   { echo "check-consumer: dependency:tree failed" >&2; exit 1; }
 cat "$work/tree.txt"
 fail=0
-for want in "org.bytedeco:javacpp:jar:$want_javacpp" "org.bytedeco:openblas:jar:$want_openblas"; do
+for want in "org.bytedeco:javacpp:jar:$want_javacpp" "org.bytedeco:openblas:jar:$want_openblas" \
+    "org.bytedeco:dnnl:jar:$want_dnnl"; do
   grep -q "$want" "$work/tree.txt" || { echo "check-consumer: $want not resolved" >&2; fail=1; }
 done
 if grep -E "org.bytedeco:(javacpp|openblas):" "$work/tree.txt" | grep -v -e ":$want_javacpp" -e ":$want_openblas" ; then

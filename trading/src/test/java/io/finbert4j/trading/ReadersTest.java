@@ -70,6 +70,14 @@ class ReadersTest {
         + "2024-03-08,AAPL,1,2,0.5,1.5,100\n");
     e = assertThrows(BadRows.BadRowException.class, () -> PriceReader.read(f, BadRows.fail()));
     assertTrue(e.getMessage().contains("p.csv:3: duplicate bar for AAPL on 2024-03-08"), e.getMessage());
+    // an unterminated quote: commons-csv throws an unchecked exception, which must become the file's message
+    Files.writeString(f, "date,symbol,open,high,low,close,volume\n2024-03-08,\"AAPL,1,2,0.5,1.5,100\n");
+    e = assertThrows(BadRows.BadRowException.class, () -> PriceReader.read(f, BadRows.fail()));
+    assertTrue(e.getMessage().contains("p.csv: malformed CSV"), e.getMessage());
+    Files.writeString(f, "date,symbol,open,high,low,close\n2024-03-08,AAPL,1,2,0.5,1.5\n");
+    e = assertThrows(BadRows.BadRowException.class, () -> PriceReader.read(f, BadRows.fail()));
+    assertTrue(e.getMessage().contains("p.csv:1: price CSV needs the columns") && e.getMessage().contains("volume"),
+        e.getMessage());
     Files.writeString(f, "date,symbol,open,high,low,close,volume,vwap\n");
     e = assertThrows(BadRows.BadRowException.class, () -> PriceReader.read(f, BadRows.fail()));
     assertTrue(e.getMessage().contains("unknown column 'vwap'"), e.getMessage());

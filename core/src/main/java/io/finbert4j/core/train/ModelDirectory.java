@@ -148,7 +148,7 @@ public final class ModelDirectory {
     Path abs = target.toAbsolutePath().normalize();
     syncTree(tmp);
     if (Files.exists(abs) && !Files.isDirectory(abs)) {
-      throw new IOException("cannot save a model to " + target + ": it exists and is not a directory");
+      throw new IOException("cannot write " + target + ": it exists and is not a directory");
     }
     if (!Files.exists(abs)) {
       move(tmp, abs);

@@ -89,49 +89,14 @@ public final class NewsReader {
 
   static List<NewsItem> readCsv(Path file, BadRows bad) throws IOException {
     List<NewsItem> out = new ArrayList<>();
-    CSVFormat fmt = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).setIgnoreSurroundingSpaces(true)
-        .setIgnoreEmptyLines(true).build();
-    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8); CSVParser p = fmt.parse(r)) {
-      List<String> header = p.getHeaderNames().stream().map(h -> h.replace("\uFEFF", "").strip()
-          .toLowerCase(Locale.ROOT)).toList();
-      for (String h : header) {
-        if (!COLUMNS.contains(h)) {
-          throw new BadRows.BadRowException(file + ":1: unknown column '" + h + "' (news columns: "
-              + String.join(", ", COLUMNS) + ")");
-        }
+    CsvTable.read(file, "news", COLUMNS, List.of("time", "symbols"), bad, (where, get) -> {
+      NewsItem item = build(where, get.apply("id"), get.apply("time"), split(get.apply("symbols")),
+          get.apply("title"), get.apply("description"), get.apply("source"), split(get.apply("tags")),
+          get.apply("published"), bad);
+      if (item != null) {
+        out.add(item);
       }
-      if (!header.contains("time") || !header.contains("symbols")) {
-        throw new BadRows.BadRowException(file + ":1: news CSV needs the columns time and symbols (has "
-            + String.join(", ", header) + ")");
-      }
-      Iterator<CSVRecord> it = p.iterator();
-      while (true) {
-        CSVRecord rec;
-        try {
-          if (!it.hasNext()) {
-            break;
-          }
-          rec = it.next();
-        } catch (RuntimeException e) {
-          throw new BadRows.BadRowException(file + ": malformed CSV: " + e.getMessage());
-        }
-        String where = file + ":" + (rec.getParser().getCurrentLineNumber());
-        if (!rec.isConsistent()) {
-          bad.bad(where, "expected " + header.size() + " fields, got " + rec.size());
-          continue;
-        }
-        java.util.function.Function<String, String> get = c -> {
-          int i = header.indexOf(c);
-          return i < 0 ? "" : rec.get(i);
-        };
-        NewsItem item = build(where, get.apply("id"), get.apply("time"), split(get.apply("symbols")),
-            get.apply("title"), get.apply("description"), get.apply("source"), split(get.apply("tags")),
-            get.apply("published"), bad);
-        if (item != null) {
-          out.add(item);
-        }
-      }
-    }
+    });
     return out;
   }
 

@@ -89,47 +89,21 @@ public final class PriceReader {
 
   static List<Bar> readCsv(Path file, BadRows bad) throws IOException {
     List<Bar> out = new ArrayList<>();
-    CSVFormat fmt = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).setIgnoreSurroundingSpaces(true)
-        .setIgnoreEmptyLines(true).build();
-    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8); CSVParser p = fmt.parse(r)) {
-      List<String> header = p.getHeaderNames().stream().map(h -> h.replace("\uFEFF", "").strip()
-          .toLowerCase(Locale.ROOT)).toList();
-      for (String h : header) {
-        if (!COLUMNS.contains(h)) {
-          throw new BadRows.BadRowException(file + ":1: unknown column '" + h + "' (price columns: "
-              + String.join(", ", COLUMNS) + ")");
+    CsvTable.read(file, "price", COLUMNS, COLUMNS.subList(0, 7), bad, (where, get) -> {
+      try {
+        LocalDate d = Times.parseDate(get.apply("date"));
+        String sym = get.apply("symbol").strip().toUpperCase(Locale.ROOT);
+        if (sym.isEmpty()) {
+          throw new IllegalArgumentException("empty symbol");
         }
+        double adj = get.apply("adj_close").isBlank() ? Double.NaN : num(get.apply("adj_close"), "adj_close");
+        out.add(bar(d, sym, num(get.apply("open"), "open"), num(get.apply("high"), "high"),
+            num(get.apply("low"), "low"), num(get.apply("close"), "close"), num(get.apply("volume"), "volume"), adj,
+            where));
+      } catch (IllegalArgumentException e) {
+        bad.bad(where, e.getMessage());
       }
-      for (String c : COLUMNS.subList(0, 7)) {
-        if (!header.contains(c)) {
-          throw new BadRows.BadRowException(file + ":1: price CSV needs the column " + c + " (has "
-              + String.join(", ", header) + ")");
-        }
-      }
-      Iterator<CSVRecord> it = p.iterator();
-      while (it.hasNext()) {
-        CSVRecord rec = it.next();
-        String where = file + ":" + rec.getParser().getCurrentLineNumber();
-        if (!rec.isConsistent()) {
-          bad.bad(where, "expected " + header.size() + " fields, got " + rec.size());
-          continue;
-        }
-        try {
-          LocalDate d = Times.parseDate(rec.get(header.indexOf("date")));
-          String sym = rec.get(header.indexOf("symbol")).strip().toUpperCase(Locale.ROOT);
-          if (sym.isEmpty()) {
-            throw new IllegalArgumentException("empty symbol");
-          }
-          double adj = header.contains("adj_close") && !rec.get(header.indexOf("adj_close")).isBlank()
-              ? num(rec.get(header.indexOf("adj_close")), "adj_close") : Double.NaN;
-          out.add(bar(d, sym, num(rec.get(header.indexOf("open")), "open"), num(rec.get(header.indexOf("high")), "high"),
-              num(rec.get(header.indexOf("low")), "low"), num(rec.get(header.indexOf("close")), "close"),
-              num(rec.get(header.indexOf("volume")), "volume"), adj, where));
-        } catch (IllegalArgumentException e) {
-          bad.bad(where, e.getMessage());
-        }
-      }
-    }
+    });
     return out;
   }
 

@@ -2,6 +2,7 @@ package io.finbert4j.trading.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.finbert4j.core.train.ModelDirectory;
 import io.finbert4j.trading.BacktestResult;
 import io.finbert4j.trading.Decision;
 import io.finbert4j.trading.EquityPoint;
@@ -9,19 +10,15 @@ import io.finbert4j.trading.Trade;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
@@ -55,40 +52,24 @@ public final class Report {
 
   private Report() {}
 
-  /** A fresh staging folder beside {@code out}. */
+  /**
+   * A fresh staging folder beside {@code out} (same file system; what a crashed earlier write left there is put
+   * right first): the report is written into it and then published with {@link #publish}.
+   */
   public static Path stage(Path out) throws IOException {
-    Path abs = out.toAbsolutePath();
-    Path parent = Files.createDirectories(abs.getParent());
-    return Files.createTempDirectory(parent, "." + abs.getFileName() + ".tmp-");
+    return ModelDirectory.tempBeside(out);
   }
 
-  /** Replaces {@code out} with {@code staging} (rename; the old folder is removed after the new one is in place). */
+  /**
+   * Replaces {@code out} with the complete {@code staging} folder: synced, then two renames (the old report is put
+   * back if the second fails), so {@code out} is always the old or the new complete report.
+   */
   public static void publish(Path staging, Path out) throws IOException {
-    Path abs = out.toAbsolutePath();
-    Path old = null;
-    if (Files.exists(abs)) {
-      old = abs.resolveSibling("." + abs.getFileName() + ".old-" + System.nanoTime());
-      Files.move(abs, old);
-    }
-    try {
-      Files.move(staging, abs, StandardCopyOption.ATOMIC_MOVE);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(staging, abs);
-    }
-    if (old != null) {
-      deleteTree(old);
-    }
+    ModelDirectory.publish(staging, out, false);
   }
 
   public static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
+    ModelDirectory.deleteTree(dir);
   }
 
   /** Writes every file of the report into {@code dir}; {@code info} (strings) goes to metrics.json too. */
