@@ -12,7 +12,8 @@ duration="${FUZZ_DURATION:-2m}"
 targets=("$@")
 if [[ ${#targets[@]} -eq 0 ]]; then
   targets=(SafetensorsFuzzTest SafetensorsIndexFuzzTest PyTorchCheckpointFuzzTest ZipIndexFuzzTest UnpicklerFuzzTest
-    BertConfigFuzzTest VocabFuzzTest TokenizerConfigFuzzTest TokenizerJsonFuzzTest TokenizerUnicodeFuzzTest)
+    BertConfigFuzzTest VocabFuzzTest TokenizerConfigFuzzTest TokenizerJsonFuzzTest TokenizerUnicodeFuzzTest
+    NewsReaderFuzzTest PriceReaderFuzzTest)
 fi
 mvn -B -q -pl reliability -am test-compile -DskipTests >/dev/null || exit 1
 failed=()

@@ -48,6 +48,28 @@ public final class BadRows {
     return Collections.unmodifiableList(skipped);
   }
 
+  /**
+   * Runs a whole-file read and turns the ways a file can be unreadable as a whole into a {@link BadRowException}
+   * naming it: bytes that are not UTF-8 (the JDK's decoder says only "Input length = 1") and a damaged zip. Other
+   * I/O errors (missing file, no permission) pass through; they name the file already.
+   */
+  static <T> T wholeFile(java.nio.file.Path file, FileRead<T> read) throws java.io.IOException {
+    try {
+      return read.run();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new BadRowException(file + ": not UTF-8 text (" + e.getClass().getSimpleName() + ": " + e.getMessage()
+          + ")");
+    } catch (java.util.zip.ZipException e) {
+      throw new BadRowException(file + ": not a readable zip file (" + e.getMessage() + ")");
+    }
+  }
+
+  /** A read of one file. */
+  @FunctionalInterface
+  interface FileRead<T> {
+    T run() throws java.io.IOException;
+  }
+
   /** A malformed input row; the message is {@code file:line: problem}. */
   public static final class BadRowException extends IllegalArgumentException {
     public BadRowException(String message) {

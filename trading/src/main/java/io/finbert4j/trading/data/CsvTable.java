@@ -31,16 +31,31 @@ final class CsvTable {
 
   private CsvTable() {}
 
+  /** The parser, past the header row; a header commons-csv cannot read (an unterminated quote) names the file. */
+  private static CSVParser parseHeader(Path file, Reader r) throws IOException {
+    try {
+      return FORMAT.parse(r);
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw e; // BadRows.wholeFile names the file
+    } catch (IOException | RuntimeException e) {
+      throw new BadRows.BadRowException(file + ":1: malformed CSV header: " + e.getMessage());
+    }
+  }
+
   /**
    * Reads {@code file}: {@code kind} names the table in messages ("news", "price"), {@code columns} are all it may
    * have, {@code required} the ones it must have.
    */
   static void read(Path file, String kind, List<String> columns, List<String> required, BadRows bad,
       RowHandler handler) throws IOException {
-    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8); CSVParser p = FORMAT.parse(r)) {
+    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8); CSVParser p = parseHeader(file, r)) {
       List<String> header = p.getHeaderNames().stream()
           .map(h -> h.replace("\uFEFF", "").strip().toLowerCase(Locale.ROOT)).toList();
-      for (String h : header) {
+      for (int i = 0; i < header.size(); i++) {
+        String h = header.get(i);
+        if (header.indexOf(h) != i) {
+          throw new BadRows.BadRowException(file + ":1: duplicate column '" + h + "'");
+        }
         if (!columns.contains(h)) {
           throw new BadRows.BadRowException(file + ":1: unknown column '" + h + "' (" + kind + " columns: "
               + String.join(", ", columns) + ")");
@@ -64,7 +79,7 @@ final class CsvTable {
           throw new BadRows.BadRowException(file + ": malformed CSV: " + e.getMessage());
         }
         String where = file + ":" + rec.getParser().getCurrentLineNumber();
-        if (!rec.isConsistent()) {
+        if (rec.size() != header.size()) {
           bad.bad(where, "expected " + header.size() + " fields, got " + rec.size());
           continue;
         }

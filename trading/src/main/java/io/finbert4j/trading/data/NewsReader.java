@@ -72,6 +72,10 @@ public final class NewsReader {
 
   /** One file; JSON lines when its first non-blank character is '{', CSV otherwise. */
   public static List<NewsItem> readFile(Path file, BadRows bad) throws IOException {
+    return BadRows.wholeFile(file, () -> readText(file, bad));
+  }
+
+  private static List<NewsItem> readText(Path file, BadRows bad) throws IOException {
     String head;
     try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       char[] buf = new char[4096];

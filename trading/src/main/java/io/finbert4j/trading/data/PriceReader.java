@@ -82,9 +82,10 @@ public final class PriceReader {
   public static List<Bar> readFile(Path file, BadRows bad) throws IOException {
     String name = file.getFileName().toString();
     if (name.toLowerCase(Locale.ROOT).endsWith(".zip")) {
-      return readLeanZip(file, name.substring(0, name.length() - 4).toUpperCase(Locale.ROOT), bad);
+      return BadRows.wholeFile(file,
+          () -> readLeanZip(file, name.substring(0, name.length() - 4).toUpperCase(Locale.ROOT), bad));
     }
-    return readCsv(file, bad);
+    return BadRows.wholeFile(file, () -> readCsv(file, bad));
   }
 
   static List<Bar> readCsv(Path file, BadRows bad) throws IOException {

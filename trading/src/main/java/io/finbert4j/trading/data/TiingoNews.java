@@ -82,7 +82,7 @@ public final class TiingoNews {
       }
       for (Path day : days) {
         String date = day.getFileName().toString().replace(".csv", "");
-        List<String> lines = Files.readAllLines(day, StandardCharsets.UTF_8);
+        List<String> lines = BadRows.wholeFile(day, () -> Files.readAllLines(day, StandardCharsets.UTF_8));
         for (int i = 0; i < lines.size(); i++) {
           String line = lines.get(i).strip();
           if (line.isEmpty()) {
@@ -103,7 +103,8 @@ public final class TiingoNews {
       String where = whereById.get(id);
       Map<String, JsonNode> content = contentByDate.get(date);
       if (content == null) {
-        content = readContent(tiingo.resolve("content").resolve(date + ".zip"), bad);
+        Path zip = tiingo.resolve("content").resolve(date + ".zip");
+        content = BadRows.wholeFile(zip, () -> readContent(zip, bad));
         contentByDate.put(date, content);
       }
       JsonNode n = content.get(id);
