@@ -15,4 +15,8 @@ cat "$out"
 grep -q "not FinBERT" "$out" || { echo "quickstart: missing the not-FinBERT notice" >&2; exit 1; }
 grep -E '^positive .*AAPL stock price spikes' "$out" >/dev/null || { echo "quickstart: AAPL headline not positive" >&2; exit 1; }
 grep -E '^negative .*cut its dividend' "$out" >/dev/null || { echo "quickstart: dividend-cut headline not negative" >&2; exit 1; }
+# ... and it ends with the product: a backtest on the shipped synthetic market, its summary and a report on disk
+grep -E '^  Sharpe ratio +-?[0-9]' "$out" >/dev/null || { echo "quickstart: no backtest summary (Sharpe ratio)" >&2; exit 1; }
+report=$(sed -n 's/^report: //p' "$out")
+[[ -n "$report" && -s "$report" ]] || { echo "quickstart: report.html missing ('$report')" >&2; exit 1; }
 echo "quickstart: PASS"

@@ -35,6 +35,7 @@ public final class Main implements Runnable {
           InitCommand.class,
           PredictCommand.class,
           QuickstartCommand.class,
+          SparkScoreCommand.class,
           TokenizeCommand.class
           );
 
