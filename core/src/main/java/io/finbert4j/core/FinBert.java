@@ -3,6 +3,7 @@ package io.finbert4j.core;
 import io.finbert4j.core.document.DocumentOptions;
 import io.finbert4j.core.document.DocumentPart;
 import io.finbert4j.core.document.DocumentResult;
+import io.finbert4j.core.nn.Workspaces;
 import io.finbert4j.core.document.DocumentSplitter;
 import io.finbert4j.tokenizer.BertTokenizer;
 import io.finbert4j.tokenizer.EncodeOptions;
@@ -199,6 +200,7 @@ public final class FinBert implements AutoCloseable {
   public void close() {
     if (closed.compareAndSet(false, true)) {
       model.close();
+      Workspaces.releaseDeadThreads(); // the per-thread pass memory of threads that have ended since the last pass
     }
   }
 
