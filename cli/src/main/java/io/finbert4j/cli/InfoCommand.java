@@ -51,6 +51,10 @@ public final class InfoCommand implements Callable<Integer> {
     String timeout = System.getenv("OPENBLAS_THREAD_TIMEOUT");
     out.printf("%-21s %s%n", "OpenBLAS thread spin:", timeout != null ? "OPENBLAS_THREAD_TIMEOUT=" + timeout
         : "default, ~0.1 s after each product (export OPENBLAS_THREAD_TIMEOUT=4 to free the cores sooner)");
+    String mmap = System.getenv("MALLOC_MMAP_THRESHOLD_");
+    out.printf("%-21s %s%n", "malloc mmap threshold:", mmap != null ? "MALLOC_MMAP_THRESHOLD_=" + mmap
+        : "glibc's sliding default (export MALLOC_MMAP_THRESHOLD_=131072 so that long runs on many threads keep "
+            + "their RSS)");
     String blasWarning = BlasKernel.detect().warning();
     if (blasWarning != null) {
       out.println();
