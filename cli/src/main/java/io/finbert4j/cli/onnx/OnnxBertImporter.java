@@ -110,6 +110,15 @@ public final class OnnxBertImporter {
    * @return what was written and how the configuration was inferred
    */
   public static ImportReport importModel(Path onnx, Path tokenizerJson, Path outDir) throws IOException {
+    return importModel(onnx, tokenizerJson, outDir, null);
+  }
+
+  /**
+   * As {@link #importModel(Path, Path, Path)}, and moves the directory {@code include} (when not null) into the
+   * output as its sub-folder of the same name, in the same atomic publish (so that {@code import-onnx --minilm}'s
+   * extracted ONNX files appear together with the model or not at all).
+   */
+  public static ImportReport importModel(Path onnx, Path tokenizerJson, Path outDir, Path include) throws IOException {
     HfTokenizerFiles.Derived tok = HfTokenizerFiles.derive(tokenizerJson);
     OnnxBert bert = read(onnx);
     InferredConfig c = bert.config();
@@ -129,6 +138,9 @@ public final class OnnxBertImporter {
     Path tmp = ModelDirectory.tempBeside(outDir);
     try {
       List<String> written = writeModel(bert, tok, c, notes, onnx, tokenizerJson, tmp);
+      if (include != null) {
+        Files.move(include, tmp.resolve(include.getFileName().toString()));
+      }
       if (Files.isDirectory(outDir)) {
         // keep what else the user had in outDir (regular files we do not write; sub-folders move over in publish)
         try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(outDir)) {
