@@ -8,6 +8,11 @@ import io.finbert4j.cli.Main;
 import io.finbert4j.cli.onnx.OnnxBertExporter;
 import io.finbert4j.core.FinBert;
 import io.finbert4j.reliability.fuzz.Fixture;
+import io.finbert4j.trading.data.NewsItem;
+import io.finbert4j.trading.data.NewsReader;
+import io.finbert4j.trading.data.PriceReader;
+import io.finbert4j.trading.score.ScoreCache;
+import io.finbert4j.trading.synthetic.SyntheticMarket;
 import io.finbert4j.weights.BertCheckpoint;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -33,8 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * The CLI's writes survive SIGKILL at random points: for {@code init}, {@code convert}, {@code import-onnx} and
- * {@code finetune}, a child JVM writes over an older complete output and is killed (Process.destroyForcibly, i.e.
+ * The CLI's writes survive SIGKILL at random points: for {@code init}, {@code convert}, {@code import-onnx},
+ * {@code finetune} and {@code backtest} (score cache and report), a child JVM writes over an older complete output and is killed (Process.destroyForcibly, i.e.
  * SIGKILL on Unix) either at a random time or a random few milliseconds after its first temporary file appears (the
  * write itself), several seeds each. Afterwards the output must be the old complete version, the new complete version
  * or absent (only when it was absent before) — never a partial file under the final name — and a rerun must finish
@@ -97,6 +102,16 @@ class KillAtRandomTest {
    * random time; other seeds: a random few ms after an entry named {@code .<name>...} appears in {@code watch}.
    */
   static boolean runAndKill(long seed, Path watch, String prefix, Path log, String... args) throws Exception {
+    return runAndKillWhen(seed, () -> hasTemporary(watch, prefix), log, args);
+  }
+
+  /** A condition polled while the child runs (for the seeds that kill a few ms after the write starts). */
+  interface Started {
+    boolean now() throws IOException;
+  }
+
+  /** As {@link #runAndKill}, with the seeds other than 0 killing a random few ms after {@code writing} holds. */
+  static boolean runAndKillWhen(long seed, Started writing, Path log, String... args) throws Exception {
     Random rnd = new Random(seed);
     long started = System.nanoTime();
     Process p = ChildCli.start(tmp, log, args);
@@ -105,7 +120,7 @@ class KillAtRandomTest {
         p.waitFor(1 + rnd.nextInt((int) MAX_RANDOM_DELAY_MS), TimeUnit.MILLISECONDS);
       } else {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (p.isAlive() && !hasTemporary(watch, prefix) && System.nanoTime() < deadline) {
+        while (p.isAlive() && !writing.now() && System.nanoTime() < deadline) {
           Thread.sleep(1);
         }
         Thread.sleep(rnd.nextInt((int) MAX_WRITE_DELAY_MS + 1));
@@ -134,6 +149,8 @@ class KillAtRandomTest {
         String n = f.getFileName().toString();
         return n.startsWith(prefix) && (n.contains(".tmp") || n.contains(".old-"));
       });
+    } catch (java.io.UncheckedIOException | java.nio.file.NoSuchFileException e) {
+      return false; // a file vanished during the walk (the child's own temporaries, SQLite's journal): look again
     }
   }
 
@@ -250,6 +267,32 @@ class KillAtRandomTest {
     }
   }
 
+  /**
+   * {@code import-onnx --minilm} extracts the bundled ONNX files (~90 MB) before importing: the extraction goes to a
+   * temporary folder beside the output and is published with the model, so a kill during it leaves the old output.
+   */
+  @Test
+  void importOnnxMiniLmSurvivesSigkill() throws Exception {
+    Path ref = tmp.resolve("minilm-ref");
+    runHere("import-onnx", "--minilm", "--out", ref.toString());
+    Map<String, String> fresh = snapshot(ref);
+    assertTrue(fresh.containsKey("onnx/" + io.finbert4j.cli.onnx.MiniLmResources.ONNX_RESOURCE), fresh.keySet()
+        .toString());
+    for (long seed = 0; seed < SEEDS; seed++) {
+      Path out = tmp.resolve("minilm-" + seed);
+      runHere("init", "--from", Fixture.dir().toString(), "--labels", "x,y", "--seed", "1", "--out", out.toString());
+      Map<String, String> old = snapshot(out);
+      runAndKill(seed, tmp, ".minilm-" + seed + ".", tmp.resolve("minilm-" + seed + ".log"), "import-onnx",
+          "--minilm", "--out", out.toString());
+      Map<String, String> merged = new TreeMap<>(old);
+      merged.putAll(fresh);
+      assertOldOrNew("import-onnx --minilm seed " + seed, old, merged, snapshot(out), s -> false);
+      runHere("import-onnx", "--minilm", "--out", out.toString());
+      assertEquals(merged, snapshot(out), "rerun after the kill");
+      assertNoLeftovers(out);
+    }
+  }
+
   @Test
   void finetuneSurvivesSigkillAndResumes() throws Exception {
     String[] common = {"--train", trainCsv.toString(), "--batch-size", "8", "--runs", "1", "--max-length", "32",
@@ -288,6 +331,194 @@ class KillAtRandomTest {
       assertTrue(loads(out), "rerun produced a loadable model");
       assertNoLeftovers(out);
     }
+  }
+
+  /**
+   * {@code finbert backtest}'s two writes: the score cache (SQLite, WAL, one transaction per batch of scores) and the
+   * report folder (published atomically over the previous report). After a SIGKILL during the scoring or the report:
+   * the cache passes SQLite's integrity check and holds only whole, correct rows (each equal to the reference score of
+   * its text); the report is the old one or the new one, complete; a rerun on the same cache scores only what is
+   * missing and writes the same report as a run without any cache.
+   */
+  @Test
+  void backtestScoreCacheAndReportSurviveSigkill() throws Exception {
+    Path market = Files.createDirectories(tmp.resolve("market"));
+    // a larger market than the quickstart's, each headline made distinct: enough texts that scoring takes a while
+    SyntheticMarket.Market m = SyntheticMarket.generate(SyntheticMarket.Spec.defaults().withSessions(200)
+        .withCompanies(8));
+    List<NewsItem> distinct = new ArrayList<>();
+    for (NewsItem n : m.news()) {
+      distinct.add(new NewsItem(n.id(), n.available(), n.symbols(), n.title() + " (report " + n.id() + ")",
+          n.description(), n.source(), n.tags(), n.published(), n.origin()));
+    }
+    Path news = market.resolve("news.csv");
+    Path prices = market.resolve("prices.csv");
+    NewsReader.writeCsv(distinct, news);
+    PriceReader.writeCsv(m.prices(), prices);
+    String[] common = {"backtest", "--model", Fixture.dir().toString(), "--news", news.toString(), "--prices",
+        prices.toString(), "--text", "title"};
+    Path refCache = tmp.resolve("bt-ref.sqlite");
+    Path refReport = tmp.resolve("bt-ref-report");
+    runHere(concat(common, new String[] {"--cache", refCache.toString(), "--out", refReport.toString()}));
+    Map<String, String> refRows = cacheRows(refCache);
+    assertTrue(refRows.size() > 200, "a market with enough texts to kill the scoring midway: " + refRows.size());
+    Map<String, String> fresh = reportText(refReport);
+    Path noCache = tmp.resolve("bt-nocache-report");
+    runHere(concat(common, new String[] {"--no-cache", "--out", noCache.toString()}));
+    assertSameReport(fresh, reportText(noCache), "the cache does not change the report");
+    // how long a whole child run takes here, so that the kills fall inside it
+    long t0 = System.nanoTime();
+    Process whole = ChildCli.start(tmp, tmp.resolve("bt-whole.log"), concat(common, new String[] {"--cache",
+        tmp.resolve("bt-whole.sqlite").toString(), "--out", tmp.resolve("bt-whole-report").toString()}));
+    assertTrue(whole.waitFor(120, TimeUnit.SECONDS) && whole.exitValue() == 0, Files.readString(tmp.resolve(
+        "bt-whole.log")));
+    long wholeMs = (System.nanoTime() - t0) / 1_000_000;
+    for (long seed = 0; seed < SEEDS; seed++) {
+      Path cache = tmp.resolve("bt-" + seed + ".sqlite");
+      Path report = tmp.resolve("bt-" + seed + "-report");
+      // the old report: another strategy setting over the same folder
+      runHere(concat(common, new String[] {"--no-cache", "--fill", "close", "--out", report.toString()}));
+      Map<String, String> old = reportText(report);
+      Random rnd = new Random(seed);
+      // seed 0: a random time in the second half of a whole run; 1: a random time after the first committed batch
+      // (inside the scoring); 2: a few ms after the report's temporary folder appears (inside the report's write)
+      Started writing = switch ((int) seed) {
+        case 0 -> () -> true;
+        case 1 -> () -> Files.exists(cache) && rowCount(cache) > 0;
+        default -> () -> hasTemporary(tmp, "." + report.getFileName() + ".");
+      };
+      long delay = switch ((int) seed) {
+        case 0 -> wholeMs / 2 + rnd.nextInt((int) Math.max(1, wholeMs / 2));
+        case 1 -> rnd.nextInt((int) Math.max(1, wholeMs / 4));
+        default -> rnd.nextInt((int) MAX_WRITE_DELAY_MS + 1);
+      };
+      long started = System.nanoTime();
+      Process p = ChildCli.start(tmp, tmp.resolve("bt-" + seed + ".log"), concat(common, new String[] {"--cache",
+          cache.toString(), "--out", report.toString()}));
+      boolean killed;
+      try {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (p.isAlive() && !writing.now() && System.nanoTime() < deadline) {
+          Thread.sleep(1);
+        }
+        p.waitFor(delay, TimeUnit.MILLISECONDS);
+        killed = p.isAlive();
+        p.destroyForcibly(); // SIGKILL
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "child did not die");
+        assertTrue(killed || p.exitValue() == 0, "child failed before the kill:\n" + Files.readString(tmp.resolve(
+            "bt-" + seed + ".log")));
+      } finally {
+        p.destroyForcibly();
+      }
+      System.out.printf("backtest seed %d: %s after %d ms (a whole run: %d ms)%n", seed, killed ? "SIGKILL"
+          : "finished before the kill", (System.nanoTime() - started) / 1_000_000, wholeMs);
+      Map<String, String> now = reportText(report);
+      assertTrue(now.equals(old) || now.equals(fresh), "backtest seed " + seed + (killed ? " (killed)" : " (finished)")
+          + ": the report is neither the old nor the new complete one: " + now.keySet());
+      int kept = 0;
+      if (Files.exists(cache)) {
+        try (ScoreCache c = ScoreCache.open(cache)) {
+          assertEquals("ok", c.integrityCheck(), "seed " + seed + ": SQLite integrity check after SIGKILL");
+        }
+        Map<String, String> rows = cacheRows(cache);
+        for (Map.Entry<String, String> e : rows.entrySet()) {
+          assertTrue(refRows.containsKey(e.getKey()), "seed " + seed + ": a row no run should write: " + e.getKey());
+          assertSameProbabilities(refRows.get(e.getKey()), e.getValue(), "seed " + seed + ", row " + e.getKey());
+        }
+        kept = rows.size();
+      }
+      System.out.printf("  backtest seed %d: report %s, %d of %d scores kept in the cache%n", seed,
+          now.equals(old) ? "old version" : "new version", kept, refRows.size());
+      if (seed == 1) {
+        assertTrue(kept > 0, "seed 1 kills after the first committed batch, which must survive");
+      }
+      runHere(concat(common, new String[] {"--cache", cache.toString(), "--out", report.toString()}));
+      assertSameReport(fresh, reportText(report), "seed " + seed + ": rerun on the killed run's cache");
+      var metrics = new com.fasterxml.jackson.databind.ObjectMapper().readTree(report.resolve("metrics.json").toFile());
+      assertEquals(kept, metrics.findValue("scores_cached").asInt(), "seed " + seed + ": the rerun reused every kept score");
+      assertEquals(refRows.size() - kept, metrics.findValue("scores_computed").asInt(),
+          "seed " + seed + ": the rerun scored only the missing texts");
+      assertEquals(refRows.keySet(), cacheRows(cache).keySet(), "seed " + seed + ": the rerun completed the cache");
+      assertNoLeftovers(report);
+    }
+  }
+
+  /** Equal reports, or a failure naming the first file and line that differ. */
+  static void assertSameReport(Map<String, String> expected, Map<String, String> actual, String what) {
+    assertEquals(expected.keySet(), actual.keySet(), what + ": files");
+    for (String f : expected.keySet()) {
+      List<String> e = expected.get(f).lines().toList();
+      List<String> a = actual.get(f).lines().toList();
+      for (int i = 0; i < Math.max(e.size(), a.size()); i++) {
+        String el = i < e.size() ? e.get(i) : "<none>";
+        String al = i < a.size() ? a.get(i) : "<none>";
+        if (!el.equals(al)) {
+          fail(what + ": " + f + " line " + (i + 1) + " differs:\n  expected " + abbreviate(el) + "\n  actual   "
+              + abbreviate(al));
+        }
+      }
+    }
+  }
+
+  private static String abbreviate(String line) {
+    return line.length() <= 400 ? line : line.substring(0, 400) + "...";
+  }
+
+  /** Rows in a score cache file, read while another process may be writing it (WAL: readers don't block). */
+  static long rowCount(Path file) {
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+        java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM scores")) {
+      return rs.next() ? rs.getLong(1) : 0;
+    } catch (java.sql.SQLException e) {
+      return 0; // not created yet
+    }
+  }
+
+  /** Every row of a score cache file: "model|max_length|text_hash" to its probabilities (JSON). */
+  static Map<String, String> cacheRows(Path file) throws Exception {
+    Map<String, String> rows = new TreeMap<>();
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+        java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet rs = st.executeQuery("SELECT model, max_length, text_hash, probabilities FROM scores")) {
+      while (rs.next()) {
+        rows.put(rs.getString(1) + "|" + rs.getInt(2) + "|" + rs.getString(3), rs.getString(4));
+      }
+    }
+    return rows;
+  }
+
+  /** Same labels, same probabilities up to float rounding (a batch of other texts may round differently). */
+  private static void assertSameProbabilities(String expected, String actual, String what) throws IOException {
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    Map<String, Double> e = json.readValue(expected, new com.fasterxml.jackson.core.type.TypeReference<TreeMap<String,
+        Double>>() {});
+    Map<String, Double> a = json.readValue(actual, new com.fasterxml.jackson.core.type.TypeReference<TreeMap<String,
+        Double>>() {});
+    assertEquals(e.keySet(), a.keySet(), what);
+    for (String label : e.keySet()) {
+      assertEquals(e.get(label), a.get(label), 1e-6, what + ": P(" + label + ")");
+    }
+  }
+
+  /**
+   * A report folder's files: the text ones (metrics, trades, equity, signals, report.html) by content (the counts of
+   * cached and computed scores masked), the charts by name and a non-empty size; empty when the folder is absent.
+   */
+  static Map<String, String> reportText(Path dir) throws IOException {
+    Map<String, String> m = new TreeMap<>();
+    if (!Files.isDirectory(dir)) {
+      return m;
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      for (Path f : s.filter(Files::isRegularFile).toList()) {
+        String n = f.getFileName().toString();
+        // how many scores came from the cache differs by design between a run on a warm cache and one without
+        m.put(n, n.endsWith(".png") ? (Files.size(f) > 0 ? "png" : "empty png")
+            : Files.readString(f).replaceAll("scores_(cached|computed)(\\D{0,40}?)\\d+", "scores_$1$2N"));
+      }
+    }
+    return m;
   }
 
   private static void assertNoLeftovers(Path out) throws IOException {

@@ -102,11 +102,13 @@ class SharedCacheTest {
         Process p = analyze(hub, cache, tmp.resolve("kill-" + seed + ".log"));
         Path blobs = cache.resolve("models--org--tiny").resolve("blobs");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        // wait for the first bytes of the transfer (not just the empty file: a rerun resumes only from a non-empty
+        // partial file, and on a loaded machine the child may take longer than the pause below to write any)
         while (p.isAlive() && System.nanoTime() < deadline
-            && files(blobs).stream().noneMatch(f -> f.endsWith(".incomplete"))) {
+            && files(blobs).stream().noneMatch(f -> f.endsWith(".incomplete") && size(blobs.resolve(f)) > 0)) {
           Thread.sleep(2);
         }
-        Thread.sleep(50 + rnd.nextInt(400)); // somewhere in the ~0.8 s transfer
+        Thread.sleep(rnd.nextInt(300)); // somewhere in the ~0.8 s transfer
         boolean killed = p.isAlive();
         p.destroyForcibly();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
@@ -137,6 +139,15 @@ class SharedCacheTest {
       }
     }
     assertTrue(resumed >= 1, "at least one rerun resumed a partial transfer with a Range request");
+  }
+
+  /** The size of {@code f}, 0 when it has gone (renamed or deleted meanwhile). */
+  static long size(Path f) {
+    try {
+      return Files.size(f);
+    } catch (IOException e) {
+      return 0;
+    }
   }
 
   /** Clears the cache between seeds. */
