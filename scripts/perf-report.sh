@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One command for the README's performance figures (issue #6): builds the benchmarks, runs, in this order,
 #   1. PeakProbe          sgemm GFLOP/s at the shapes BERT issues (the "peak" every other figure is a fraction of)
-#   2. InferenceBenchmark ours vs ONNX Runtime, MiniLM and FinBERT-size, 1x16 1x64 1x128 32x48 32x128 (p50, p99, seq/s)
+#   2. InferenceBenchmark ours (float32, int8, and bf16 where the CPU has it) vs ONNX Runtime float32, MiniLM and
+#                         FinBERT-size, 1x16 1x64 1x128 32x48 32x128 (p50, p99, seq/s)
 #   3. TrainStepBenchmark forward + backward + AdamW, MiniLM 32x48 (with its own sgemm probe in the same JVM)
 #   4. MemoryProbe        FinBERT-size: resident memory after load, cold vs warm first prediction, training memory
 #   5. QuantBenchmark.ortMiniLm  ONNX Runtime's int8 (and fp32) MiniLM at 32x48 and 1x16
@@ -9,7 +10,7 @@
 # and writes everything to an output directory (default perf-results/<UTC timestamp>/), with report.md holding
 # the tables (PerfReport) and throughput-minilm.png / throughput-bert-base.png the plots.
 #
-#   scripts/perf-report.sh [OUT_DIR]          full run: about 25 minutes on a quiet 2-core machine
+#   scripts/perf-report.sh [OUT_DIR]          full run: about 30 minutes on a quiet 2-core machine
 #   QUICK=1 scripts/perf-report.sh [OUT_DIR]  one shape per model and shorter iterations: a smoke test of the pipeline
 #
 # Run it on a quiet machine: every figure is a wall-clock measurement. The int8 comparison with ONNX Runtime's int8
@@ -33,14 +34,22 @@ mvn -q -B package -DskipTests >&2
 } | tee "$out/machine.txt" >&2
 
 jmh=(java -jar "$jar" -foe true)
+# bf16 is measured only where the CPU has bf16 instructions (elsewhere --precision bf16 runs float32 with a notice)
+if grep -qwE 'avx512_bf16|amx_bf16|avx_ne_convert' /proc/cpuinfo; then
+  nobf16=()
+  echo "bf16: measured (the CPU has bf16 instructions)" | tee -a "$out/machine.txt" >&2
+else
+  nobf16=(-e 'InferenceBenchmark.finbert4jBf16')
+  echo "bf16: not measured (no AVX512-BF16 / AMX-BF16 / AVX-NE-CONVERT on this CPU)" | tee -a "$out/machine.txt" >&2
+fi
 if [[ "${QUICK:-0}" == 1 ]]; then
   quick=(-wi 1 -w 1 -i 1 -r 1)
   "${jmh[@]}" PeakProbe -p m=1536 -p kn=768:3072 "${quick[@]}" -rf json -rff "$out/peak.json" >&2
-  "${jmh[@]}" InferenceBenchmark -p shape=1x16,32x48 "${quick[@]}" -rf json -rff "$out/inference.json" >&2
+  "${jmh[@]}" InferenceBenchmark "${nobf16[@]}" -p shape=1x16,32x48 "${quick[@]}" -rf json -rff "$out/inference.json" >&2
   "${jmh[@]}" TrainStepBenchmark.trainStep "${quick[@]}" -rf json -rff "$out/train.json" >&2
 else
   "${jmh[@]}" PeakProbe -p m=16,128,1536,4096 -p kn=768:3072,384:1536,768:768 -rf json -rff "$out/peak.json" >&2
-  "${jmh[@]}" InferenceBenchmark -rf json -rff "$out/inference.json" >&2
+  "${jmh[@]}" InferenceBenchmark "${nobf16[@]}" -rf json -rff "$out/inference.json" >&2
   "${jmh[@]}" TrainStepBenchmark -rf json -rff "$out/train.json" >&2
 fi
 # int8: ONNX Runtime's own int8 MiniLM (and its fp32) ...
@@ -61,7 +70,7 @@ for args in "--batch-size 1 --length 16" "--batch-size 32 --length 48" "--batch-
 done
 
 java -cp "$jar" io.finbert4j.benchmarks.PerfReport "$out/peak.json" "$out/inference.json" "$out/train.json" \
-  > "$out/report.md"
+  "$out/ort-int8.json" > "$out/report.md"
 for model in minilm bert-base; do
   java scripts/PlotThroughput.java "$out/inference.json" "$out/throughput-$model.png" \
     "Throughput (sequences/s), $model, ours vs ONNX Runtime" --only model=$model >&2

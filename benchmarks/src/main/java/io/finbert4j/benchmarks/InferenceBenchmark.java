@@ -9,6 +9,7 @@ import io.finbert4j.cli.onnx.RandomBert;
 import io.finbert4j.core.BertForSequenceClassification;
 import io.finbert4j.core.Backend;
 import io.finbert4j.core.BertModel;
+import io.finbert4j.core.quant.Precision;
 import io.finbert4j.weights.BertConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,6 +48,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * reused across forks and runs. {@code scripts/perf-report.sh} turns the JSON into the README's table, with the
  * sgemm peak of {@link PeakProbe} measured in the same run.
  *
+ * <p>{@code finbert4jInt8} and {@code finbert4jBf16} run ours at the other two precisions ({@code --precision int8 /
+ * bf16}) on the same inputs; ONNX Runtime's own int8 MiniLM is {@link QuantBenchmark#ortMiniLm}.
+ *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar InferenceBenchmark -rf json}
  * (one model: {@code -p model=minilm}; one shape: {@code -p shape=32x48}).
  */
@@ -71,6 +75,10 @@ public class InferenceBenchmark {
 
   BertModel oursEncoder; // minilm
   BertForSequenceClassification oursClassifier; // bert-base
+  BertModel oursEncoderInt8; // views sharing the weights, at the other precisions
+  BertModel oursEncoderBf16;
+  BertForSequenceClassification oursClassifierInt8;
+  BertForSequenceClassification oursClassifierBf16;
   OrtEnvironment env;
   OrtSession ort;
   Set<String> ortOutputs;
@@ -111,6 +119,15 @@ public class InferenceBenchmark {
     if (!Files.isRegularFile(onnx)) {
       throw new IllegalStateException("ONNX model missing: " + onnx);
     }
+    if (oursEncoder != null) {
+      oursEncoderInt8 = oursEncoder.withPrecision(Precision.INT8);
+      oursEncoderBf16 = oursEncoder.withPrecision(Precision.BF16);
+      report("int8", oursEncoderInt8.effectivePrecision(), oursEncoderInt8.precisionNotice());
+      report("bf16", oursEncoderBf16.effectivePrecision(), oursEncoderBf16.precisionNotice());
+    } else {
+      oursClassifierInt8 = oursClassifier.withPrecision(Precision.INT8);
+      oursClassifierBf16 = oursClassifier.withPrecision(Precision.BF16);
+    }
     int vocab = BertConfig.load(modelDir.resolve("config.json")).vocabSize();
     env = OrtEnvironment.getEnvironment();
     ort = env.createSession(onnx.toString(), new OrtSession.SessionOptions());
@@ -132,6 +149,29 @@ public class InferenceBenchmark {
     return oursEncoder != null
         ? oursEncoder.lastHiddenState(inputs.ids(), inputs.mask(), inputs.types())
         : oursClassifier.predictLogits(inputs.ids(), inputs.mask(), inputs.types());
+  }
+
+  /** Ours with int8 products (oneDNN u8 x s8; float32 with a notice where int8 cannot run). */
+  @Benchmark
+  public Object finbert4jInt8() {
+    return oursEncoderInt8 != null
+        ? oursEncoderInt8.lastHiddenState(inputs.ids(), inputs.mask(), inputs.types())
+        : oursClassifierInt8.predictLogits(inputs.ids(), inputs.mask(), inputs.types());
+  }
+
+  /**
+   * Ours with bf16 products (f32 accumulation; float32 where the CPU has no bf16 instructions: perf-report.sh runs
+   * this method only on CPUs that have them).
+   */
+  @Benchmark
+  public Object finbert4jBf16() {
+    return oursEncoderBf16 != null
+        ? oursEncoderBf16.lastHiddenState(inputs.ids(), inputs.mask(), inputs.types())
+        : oursClassifierBf16.predictLogits(inputs.ids(), inputs.mask(), inputs.types());
+  }
+
+  private static void report(String requested, Precision effective, String notice) {
+    System.out.println("precision " + requested + " runs as " + effective + (notice == null ? "" : ": " + notice));
   }
 
   @Benchmark

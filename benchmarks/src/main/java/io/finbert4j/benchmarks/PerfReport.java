@@ -17,10 +17,11 @@ import java.util.Map;
 /**
  * Turns the JMH JSON files of one {@code scripts/perf-report.sh} run into the README's performance tables
  * (markdown on stdout): the sgemm peak ({@link PeakProbe}), end-to-end inference ours vs ONNX Runtime
- * ({@link InferenceBenchmark}: p50 / p99 latency, sequences/s, GFLOP/s and the fraction of the peak), and the
- * training step ({@link TrainStepBenchmark}). Every number comes from the files; nothing is assumed.
+ * ({@link InferenceBenchmark}: p50 / p99 latency, sequences/s, GFLOP/s and the fraction of the peak; ours also at
+ * bf16 and int8), ours int8 against ONNX Runtime's int8 MiniLM ({@link QuantBenchmark#ortMiniLm}), and the training
+ * step ({@link TrainStepBenchmark}). Every number comes from the files; nothing is assumed.
  *
- * <pre>java -cp benchmarks/target/benchmarks.jar io.finbert4j.benchmarks.PerfReport peak.json inference.json train.json</pre>
+ * <pre>java -cp benchmarks/target/benchmarks.jar io.finbert4j.benchmarks.PerfReport peak.json inference.json train.json ort-int8.json</pre>
  */
 public final class PerfReport {
   private PerfReport() {}
@@ -114,59 +115,102 @@ public final class PerfReport {
     return peak;
   }
 
+  /** Our benchmark methods per precision, and ONNX Runtime's, in the order of the table's columns. */
+  static final List<String> ENGINES = List.of("finbert4j", "finbert4jBf16", "finbert4jInt8", "onnxruntime");
+
   static void inferenceSection(List<JsonNode> results, double peak, StringBuilder out) {
-    Map<String, JsonNode[]> rows = new LinkedHashMap<>(); // model|shape → {ours, ort}
+    Map<String, JsonNode[]> rows = new LinkedHashMap<>(); // model|shape → one result per ENGINES entry
     for (JsonNode r : results) {
-      if (!cls(r).equals("InferenceBenchmark")) {
+      if (!cls(r).equals("InferenceBenchmark") || !ENGINES.contains(method(r))) {
         continue;
       }
       String key = param(r, "model") + "|" + param(r, "shape");
-      JsonNode[] pair = rows.computeIfAbsent(key, k -> new JsonNode[2]);
-      pair[method(r).equals("finbert4j") ? 0 : 1] = r;
+      rows.computeIfAbsent(key, k -> new JsonNode[ENGINES.size()])[ENGINES.indexOf(method(r))] = r;
     }
     if (rows.isEmpty()) {
       return;
     }
+    int ort = ENGINES.indexOf("onnxruntime");
+    out.append("float32, ours vs ONNX Runtime:\n\n");
     out.append("| model | batch x tokens | ours p50 / p99 ms | ORT p50 / p99 ms | ours seq/s | ORT seq/s "
         + "| ours / ORT throughput | ORT / ours p50 latency | ours GFLOP/s | ours % of peak | ORT % of peak |\n");
     out.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
-    rows.forEach((key, pair) -> {
+    rows.forEach((key, byEngine) -> {
       String model = key.substring(0, key.indexOf('|'));
-      String shape = key.substring(key.indexOf('|') + 1);
-      int b = Integer.parseInt(shape.substring(0, shape.indexOf('x')));
-      int t = Integer.parseInt(shape.substring(shape.indexOf('x') + 1));
-      double flops = forwardFlops(model, b, t);
-      String[] cells = new String[11];
-      cells[0] = model;
-      cells[1] = b + " x " + t;
-      double[] seqs = new double[2];
-      double[] p50 = new double[2];
-      double[] gflops = new double[2];
-      for (int i = 0; i < 2; i++) {
-        JsonNode r = pair[i];
-        if (r == null) {
-          cells[2 + i] = "-";
-          seqs[i] = Double.NaN;
-          p50[i] = Double.NaN;
-          gflops[i] = Double.NaN;
-          continue;
-        }
-        double s = secondsPerCall(r);
-        p50[i] = percentileMs(r, "50.0");
-        cells[2 + i] = fmt(p50[i], 2) + " / " + fmt(percentileMs(r, "99.0"), 2);
-        seqs[i] = b / s;
-        gflops[i] = flops / s / 1e9;
-      }
-      cells[4] = fmt(seqs[0], 1);
-      cells[5] = fmt(seqs[1], 1);
-      cells[6] = fmt(seqs[0] / seqs[1], 2) + "x";
-      cells[7] = fmt(p50[1] / p50[0], 2) + "x";
-      cells[8] = fmt(gflops[0], 1);
-      cells[9] = fmt(100 * gflops[0] / peak, 0) + " %";
-      cells[10] = fmt(100 * gflops[1] / peak, 0) + " %";
+      int[] bt = shape(key);
+      double flops = forwardFlops(model, bt[0], bt[1]);
+      JsonNode ours = byEngine[0];
+      JsonNode theirs = byEngine[ort];
+      double oursSeq = seqPerSecond(ours, bt[0]);
+      double ortSeq = seqPerSecond(theirs, bt[0]);
+      String[] cells = {model, bt[0] + " x " + bt[1], latencies(ours), latencies(theirs), fmt(oursSeq, 1),
+          fmt(ortSeq, 1), fmt(oursSeq / ortSeq, 2) + "x", fmt(p50(theirs) / p50(ours), 2) + "x",
+          fmt(oursSeq / bt[0] * flops / 1e9, 1), fmt(100 * oursSeq / bt[0] * flops / 1e9 / peak, 0) + " %",
+          fmt(100 * ortSeq / bt[0] * flops / 1e9 / peak, 0) + " %"};
       out.append("| ").append(String.join(" | ", cells)).append(" |\n");
     });
     out.append('\n');
+    boolean anyLow = rows.values().stream().anyMatch(e -> e[1] != null || e[2] != null);
+    if (anyLow) {
+      out.append("Other precisions of ours (same inputs, same run), against ONNX Runtime float32 (a \"-\" was not run: "
+          + "perf-report.sh runs bf16 only on CPUs with bf16 instructions):\n\n");
+      out.append("| model | batch x tokens | bf16 p50 / p99 ms | bf16 seq/s | bf16 / ORT fp32 | int8 p50 / p99 ms "
+          + "| int8 seq/s | int8 / ORT fp32 | int8 / ours fp32 |\n|---|---|---|---|---|---|---|---|---|\n");
+      rows.forEach((key, e) -> {
+        int[] bt = shape(key);
+        double ortSeq = seqPerSecond(e[ort], bt[0]);
+        double bf = seqPerSecond(e[1], bt[0]);
+        double i8 = seqPerSecond(e[2], bt[0]);
+        String[] cells = {key.substring(0, key.indexOf('|')), bt[0] + " x " + bt[1], latencies(e[1]), fmt(bf, 1),
+            fmt(bf / ortSeq, 2) + "x", latencies(e[2]), fmt(i8, 1), fmt(i8 / ortSeq, 2) + "x",
+            fmt(i8 / seqPerSecond(e[0], bt[0]), 2) + "x"};
+        out.append("| ").append(String.join(" | ", cells).replace("NaNx", "-").replace("-x", "-")).append(" |\n");
+      });
+      out.append('\n');
+    }
+    int8VersusOrt(results, rows, out);
+  }
+
+  /** Ours int8 against ONNX Runtime's own int8 MiniLM ({@link QuantBenchmark#ortMiniLm}, calls/s x B). */
+  static void int8VersusOrt(List<JsonNode> results, Map<String, JsonNode[]> rows, StringBuilder out) {
+    StringBuilder table = new StringBuilder();
+    for (JsonNode r : results) {
+      if (!cls(r).equals("QuantBenchmark") || !method(r).equals("ortMiniLm") || !"int8".equals(param(r, "model"))) {
+        continue;
+      }
+      String shape = param(r, "shape");
+      int[] bt = shape("x|" + shape);
+      double ortInt8 = r.get("primaryMetric").get("score").asDouble() / unitSeconds(
+          r.get("primaryMetric").get("scoreUnit").asText()) * bt[0];
+      JsonNode[] ours = rows.get(InferenceBenchmark.MINILM + "|" + shape);
+      double oursInt8 = ours == null ? Double.NaN : seqPerSecond(ours[2], bt[0]);
+      table.append("| MiniLM | ").append(bt[0]).append(" x ").append(bt[1]).append(" | ").append(fmt(oursInt8, 1))
+          .append(" | ").append(fmt(ortInt8, 1)).append(" | ").append(fmt(oursInt8 / ortInt8, 2)).append("x |\n");
+    }
+    if (table.length() > 0) {
+      out.append("int8, ours vs ONNX Runtime's own int8 MiniLM (all-minilm-l6-v2-q, dynamic quantization):\n\n")
+          .append("| model | batch x tokens | ours int8 seq/s | ORT int8 seq/s | ours / ORT |\n|---|---|---|---|---|\n")
+          .append(table).append('\n');
+    }
+  }
+
+  /** [batch, tokens] of a "model|BxT" key. */
+  static int[] shape(String key) {
+    String shape = key.substring(key.indexOf('|') + 1);
+    return new int[] {Integer.parseInt(shape.substring(0, shape.indexOf('x'))),
+        Integer.parseInt(shape.substring(shape.indexOf('x') + 1))};
+  }
+
+  static double seqPerSecond(JsonNode r, int batch) {
+    return r == null ? Double.NaN : batch / secondsPerCall(r);
+  }
+
+  static double p50(JsonNode r) {
+    return r == null ? Double.NaN : percentileMs(r, "50.0");
+  }
+
+  static String latencies(JsonNode r) {
+    return r == null ? "-" : fmt(percentileMs(r, "50.0"), 2) + " / " + fmt(percentileMs(r, "99.0"), 2);
   }
 
   static void trainSection(List<JsonNode> results, double peak, StringBuilder out) {
