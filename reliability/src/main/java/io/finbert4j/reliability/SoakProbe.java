@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,6 +47,15 @@ public final class SoakProbe {
     try (FinBert f = FinBert.load(model)) {
       System.out.printf(Locale.ROOT, "model %s, %d texts after %d warm-up texts, %d threads, batch %d%n", args[0], total,
           warmup, threads, batch);
+      // every pool thread first runs one batch of the longest texts the soak can draw, so that its pass workspace
+      // reaches its final size (and its pages are touched) before the baseline reading; without it the readings
+      // rise and fall with the longest batch each thread happens to have seen so far (+2 to +14 % in a run)
+      List<String> longest = new ArrayList<>();
+      SplittableRandom r = new SplittableRandom(1);
+      for (int i = 0; i < batch; i++) {
+        longest.add(text(MAX_WORDS, r));
+      }
+      runOnEveryThread(pool, f, longest, threads);
       run(pool, f, texts.subList(0, warmup), threads, batch);
       ProcessMemory warm = ProcessMemory.now();
       System.out.printf(Locale.ROOT, "after warm-up: %s%n", warm);
@@ -92,23 +102,50 @@ public final class SoakProbe {
     return dir;
   }
 
+  /** The longest text {@link #texts} draws, in words. */
+  static final int MAX_WORDS = 200;
+
   /** {@code n} texts of 1..200 words (most short, some long: lengths drawn as 1 + 199·u³). */
   static List<String> texts(int n, long seed) {
     SplittableRandom r = new SplittableRandom(seed);
     List<String> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       double u = r.nextDouble();
-      int words = 1 + (int) (199 * u * u * u);
-      StringBuilder sb = new StringBuilder();
-      for (int w = 0; w < words; w++) {
-        sb.append(w == 0 ? "" : " ").append(WORDS[r.nextInt(WORDS.length)]);
-        if (r.nextInt(12) == 0) {
-          sb.append(' ').append(r.nextInt(1000)).append('.').append(r.nextInt(10));
-        }
-      }
-      out.add(sb.toString());
+      out.add(text(1 + (int) ((MAX_WORDS - 1) * u * u * u), r));
     }
     return out;
+  }
+
+  /** One text of {@code words} words (numbers like "13.1" between some: more word pieces, as in real news). */
+  static String text(int words, SplittableRandom r) {
+    StringBuilder sb = new StringBuilder();
+    for (int w = 0; w < words; w++) {
+      sb.append(w == 0 ? "" : " ").append(WORDS[r.nextInt(WORDS.length)]);
+      if (r.nextInt(12) == 0) {
+        sb.append(' ').append(r.nextInt(1000)).append('.').append(r.nextInt(10));
+      }
+    }
+    return sb.toString();
+  }
+
+  /** Analyzes {@code texts} once on each of the {@code threads} pool threads (a barrier keeps them apart). */
+  static void runOnEveryThread(ExecutorService pool, FinBert f, List<String> texts, int threads) throws Exception {
+    CyclicBarrier together = new CyclicBarrier(threads);
+    List<Future<?>> tasks = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      tasks.add(pool.submit(() -> {
+        together.await(); // all threads of the pool hold a task at once, so each runs it once
+        f.analyze(texts);
+        return null;
+      }));
+    }
+    for (Future<?> task : tasks) {
+      try {
+        task.get();
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("a soak thread failed", e.getCause());
+      }
+    }
   }
 
   /** Analyzes {@code texts} on {@code threads} tasks of {@code pool} taking batches from a shared counter. */
