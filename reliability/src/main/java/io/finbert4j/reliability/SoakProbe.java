@@ -47,13 +47,14 @@ public final class SoakProbe {
     try (FinBert f = FinBert.load(model)) {
       System.out.printf(Locale.ROOT, "model %s, %d texts after %d warm-up texts, %d threads, batch %d%n", args[0], total,
           warmup, threads, batch);
-      // every pool thread first runs one batch of the longest texts the soak can draw, so that its pass workspace
-      // reaches its final size (and its pages are touched) before the baseline reading; without it the readings
-      // rise and fall with the longest batch each thread happens to have seen so far (+2 to +14 % in a run)
+      // every pool thread first runs one batch of texts longer than the model's max length (truncated to it): the
+      // largest batch there can be, so that its pass workspace reaches its final size before the baseline reading.
+      // Without it each thread's workspace is reallocated (the old block freed, the new one touched) whenever a
+      // batch longer than any before it comes: the readings then rose and fell by up to 14-22 % in a run.
       List<String> longest = new ArrayList<>();
       SplittableRandom r = new SplittableRandom(1);
       for (int i = 0; i < batch; i++) {
-        longest.add(text(MAX_WORDS, r));
+        longest.add(text(4 * MAX_WORDS, r));
       }
       runOnEveryThread(pool, f, longest, threads);
       run(pool, f, texts.subList(0, warmup), threads, batch);
@@ -67,8 +68,9 @@ public final class SoakProbe {
         run(pool, f, texts.subList(warmup + total * (tenth - 1) / 10, warmup + total * tenth / 10), threads, batch);
         end = ProcessMemory.now();
         worstRss = Math.max(worstRss, end.rssGrowthPercent(warm));
-        System.out.printf(Locale.ROOT, "at %3d %%: %s (RSS %+.2f %%, heap %+.2f %%), %.0f s%n", tenth * 10, end,
-            end.rssGrowthPercent(warm), end.heapGrowthPercent(warm), (System.nanoTime() - t0) / 1e9);
+        System.out.printf(Locale.ROOT, "at %3d %%: %s (RSS %+.2f %%, outside the heap %+.2f %%, live heap %+.2f %%), "
+            + "%.0f s%n", tenth * 10, end, end.rssGrowthPercent(warm), end.outsideHeapGrowthPercent(warm),
+            end.heapGrowthPercent(warm), (System.nanoTime() - t0) / 1e9);
         if (tenth == 5) {
           half = end;
         }

@@ -38,6 +38,14 @@ class ModelCloseTest {
       .build();
 
   /** Resident set size of this process (Linux {@code /proc/self/status}), in bytes. */
+  /** Runs the GC twice with a pause, so that pending deallocators (ND4J buffers, mapped files) have run. */
+  private static void settle() throws InterruptedException {
+    System.gc();
+    Thread.sleep(200);
+    System.gc();
+    Thread.sleep(100);
+  }
+
   static long rssBytes() throws java.io.IOException {
     for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
       if (line.startsWith("VmRSS:")) {
@@ -51,9 +59,13 @@ class ModelCloseTest {
   void closeReleasesTheWeightsOffHeapMemoryDeterministically() throws Exception {
     // ND4J's CPU buffers are native (malloc'd by libnd4j, large ones straight from mmap), so the process RSS shows
     // them arrive and leave; nothing else in this test allocates tens of megabytes in between.
+    // garbage of earlier tests (unclosed buffers, mapped files) is freed by a GC's deallocators: let that happen
+    // now, not between two readings
+    settle();
     long before = rssBytes();
     BertForSequenceClassification m = BertForSequenceClassification.random(MEDIUM, DataType.FLOAT, 1);
     long weights = m.parameters().numParameters() * Float.BYTES;
+    settle();
     long loaded = rssBytes();
     assertTrue(loaded - before >= weights * 0.8, "weights are resident off-heap: " + (loaded - before) + " of " + weights);
     m.predictLogits(new int[][] {{101, 2000, 102}}, new int[][] {{1, 1, 1}}, new int[][] {{0, 0, 0}});
@@ -63,6 +75,7 @@ class ModelCloseTest {
     }
     long embeddings = m.parameters().get("bert.embeddings.word_embeddings.weight").value().length() * Float.BYTES;
     // measured around close() alone: the prediction above (JIT code, its workspace) may add to RSS meanwhile
+    settle();
     long beforeClose = rssBytes();
     m.close();
     long after = rssBytes();
