@@ -113,18 +113,26 @@ class KillAtRandomTest {
   /** As {@link #runAndKill}, with the seeds other than 0 killing a random few ms after {@code writing} holds. */
   static boolean runAndKillWhen(long seed, Started writing, Path log, String... args) throws Exception {
     Random rnd = new Random(seed);
+    return seed % SEEDS == 0
+        ? startAndKill(() -> true, 60, 1 + rnd.nextInt((int) MAX_RANDOM_DELAY_MS), log, args)
+        : startAndKill(writing, 60, rnd.nextInt((int) MAX_WRITE_DELAY_MS + 1), log, args);
+  }
+
+  /**
+   * Starts the child, waits (at most {@code waitSeconds}) until {@code writing} holds, then {@code delayMs} more (or
+   * until the child ends), and kills it with SIGKILL; fails if it had ended with an error. Returns whether it was
+   * killed (false: it finished first).
+   */
+  static boolean startAndKill(Started writing, long waitSeconds, long delayMs, Path log, String... args)
+      throws Exception {
     long started = System.nanoTime();
     Process p = ChildCli.start(tmp, log, args);
     try {
-      if (seed % SEEDS == 0) {
-        p.waitFor(1 + rnd.nextInt((int) MAX_RANDOM_DELAY_MS), TimeUnit.MILLISECONDS);
-      } else {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (p.isAlive() && !writing.now() && System.nanoTime() < deadline) {
-          Thread.sleep(1);
-        }
-        Thread.sleep(rnd.nextInt((int) MAX_WRITE_DELAY_MS + 1));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(waitSeconds);
+      while (p.isAlive() && !writing.now() && System.nanoTime() < deadline) {
+        Thread.sleep(1);
       }
+      p.waitFor(delayMs, TimeUnit.MILLISECONDS);
       boolean killed = p.isAlive();
       long ms = (System.nanoTime() - started) / 1_000_000;
       p.destroyForcibly(); // SIGKILL: no shutdown hooks, no finally blocks, no flush
@@ -132,8 +140,8 @@ class KillAtRandomTest {
       if (!killed && p.exitValue() != 0) {
         fail("child exited with " + p.exitValue() + " before the kill:\n" + Files.readString(log));
       }
-      System.out.printf("%s seed %d: %s after %d ms%n", args[0], seed, killed ? "SIGKILL" : "finished before the kill",
-          ms);
+      System.out.printf("%s: %s after %d ms%n", String.join(" ", args).substring(0, Math.min(60,
+          String.join(" ", args).length())), killed ? "SIGKILL" : "finished before the kill", ms);
       return killed;
     } finally {
       p.destroyForcibly();
@@ -392,26 +400,10 @@ class KillAtRandomTest {
         case 1 -> rnd.nextInt((int) Math.max(1, wholeMs / 4));
         default -> rnd.nextInt((int) MAX_WRITE_DELAY_MS + 1);
       };
-      long started = System.nanoTime();
-      Process p = ChildCli.start(tmp, tmp.resolve("bt-" + seed + ".log"), concat(common, new String[] {"--cache",
-          cache.toString(), "--out", report.toString()}));
-      boolean killed;
-      try {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (p.isAlive() && !writing.now() && System.nanoTime() < deadline) {
-          Thread.sleep(1);
-        }
-        p.waitFor(delay, TimeUnit.MILLISECONDS);
-        killed = p.isAlive();
-        p.destroyForcibly(); // SIGKILL
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "child did not die");
-        assertTrue(killed || p.exitValue() == 0, "child failed before the kill:\n" + Files.readString(tmp.resolve(
-            "bt-" + seed + ".log")));
-      } finally {
-        p.destroyForcibly();
-      }
-      System.out.printf("backtest seed %d: %s after %d ms (a whole run: %d ms)%n", seed, killed ? "SIGKILL"
-          : "finished before the kill", (System.nanoTime() - started) / 1_000_000, wholeMs);
+      boolean killed = startAndKill(writing, 120, delay, tmp.resolve("bt-" + seed + ".log"), concat(common,
+          new String[] {"--cache", cache.toString(), "--out", report.toString()}));
+      System.out.printf("backtest seed %d: %s (a whole run: %d ms)%n", seed, killed ? "SIGKILL"
+          : "finished before the kill", wholeMs);
       Map<String, String> now = reportText(report);
       assertTrue(now.equals(old) || now.equals(fresh), "backtest seed " + seed + (killed ? " (killed)" : " (finished)")
           + ": the report is neither the old nor the new complete one: " + now.keySet());
