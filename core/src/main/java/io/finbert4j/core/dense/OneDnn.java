@@ -202,7 +202,7 @@ public final class OneDnn {
   }
 
   /** A borrowed native address (no deallocator: ND4J owns the memory). */
-  private static final class Address extends Pointer {
+  static final class Address extends Pointer {
     Address(long addr) {
       this.address = addr;
     }

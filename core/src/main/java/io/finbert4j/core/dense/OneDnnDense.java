@@ -2,6 +2,7 @@ package io.finbert4j.core.dense;
 
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SCRATCHPAD;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_RUNTIME_DIM_VAL;
@@ -9,17 +10,16 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_RUNTIME_DIM_VAL;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.global.dnnl.algorithm;
 import org.bytedeco.dnnl.global.dnnl.fpmath_mode;
+import org.bytedeco.dnnl.global.dnnl.scratchpad_mode;
 import org.bytedeco.dnnl.matmul;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.post_ops;
 import org.bytedeco.dnnl.primitive_attr;
-import org.bytedeco.dnnl.stream;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -42,8 +42,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code dW +=}) is a sum post-op. Arguments oneDNN would not take here (DOUBLE, views that are not dense
  * row-major) go to {@link BlasDense}.
  *
- * <p>Thread-safe: primitives are shared (oneDNN executes one primitive from several threads), each call borrows a
- * stream from a pool. {@link #close} waits for calls in flight, then frees everything; later calls use
+ * <p>Thread-safe: primitives are shared, and each call borrows a stream with its own scratchpad from a pool
+ * ({@link Lanes}: with oneDNN's own scratchpad a primitive must not run on two threads). {@link #close} waits for calls in flight, then frees everything; later calls use
  * {@link BlasDense}.
  */
 public final class OneDnnDense implements DenseBackend {
@@ -52,13 +52,13 @@ public final class OneDnnDense implements DenseBackend {
   private record Key(Op op, long k, long n, boolean bias, boolean gelu, boolean sum, boolean bf16) {}
 
   /** A primitive with what it was made from (all freed together). */
-  private record Entry(matmul prim, matmul.primitive_desc pd, String impl) {}
+  private record Entry(matmul prim, matmul.primitive_desc pd, String impl, memory.desc scratchpad,
+      long scratchpadBytes) {}
 
   private final engine eng;
   private final boolean bf16;
   private final ConcurrentHashMap<Key, Entry> primitives = new ConcurrentHashMap<>();
-  private final ConcurrentLinkedQueue<stream> streams = new ConcurrentLinkedQueue<>();
-  private final List<stream> allStreams = new ArrayList<>();
+  private final Lanes lanes;
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private boolean closed;
 
@@ -73,6 +73,7 @@ public final class OneDnnDense implements DenseBackend {
    */
   public OneDnnDense(boolean bf16) {
     this.eng = OneDnn.engine();
+    this.lanes = new Lanes(eng);
     this.bf16 = bf16;
   }
 
@@ -174,16 +175,11 @@ public final class OneDnnDense implements DenseBackend {
       closed = true;
       for (Entry e : primitives.values()) {
         e.prim().close();
+        e.scratchpad().close();
         e.pd().close();
       }
       primitives.clear();
-      synchronized (allStreams) {
-        for (stream s : allStreams) {
-          s.close();
-        }
-        allStreams.clear();
-      }
-      streams.clear();
+      lanes.close();
     } finally {
       lifecycle.writeLock().unlock();
     }
@@ -215,27 +211,21 @@ public final class OneDnnDense implements DenseBackend {
       }
       OneDnn.bindThreads();
       Entry e = primitives.computeIfAbsent(key, this::create);
-      stream s = borrowStream();
+      Lanes.Lane lane = lanes.borrow();
       try (PointerScope scope = new PointerScope()) {
-        e.prim().execute(s, args.build(scope));
-        s._wait();
+        IntMemoryMap a = args.build(scope);
+        memory pad = lane.scratchpad(e.scratchpad(), e.scratchpadBytes(), eng);
+        if (pad != null) {
+          a.put(DNNL_ARG_SCRATCHPAD, pad);
+        }
+        e.prim().execute(lane.stream, a);
+        lane.stream._wait();
       } finally {
-        streams.offer(s);
+        lanes.giveBack(lane);
       }
     } finally {
       lifecycle.readLock().unlock();
     }
-  }
-
-  private stream borrowStream() {
-    stream s = streams.poll();
-    if (s == null) {
-      s = new stream(eng);
-      synchronized (allStreams) {
-        allStreams.add(s);
-      }
-    }
-    return s;
   }
 
   /** Builds the primitive for {@code key}; the descriptors and attributes are freed, the primitive kept. */
@@ -264,6 +254,7 @@ public final class OneDnnDense implements DenseBackend {
         }
       }
       primitive_attr attr = new primitive_attr();
+      attr.set_scratchpad_mode(scratchpad_mode.user); // each execution brings its lane's (see Lanes)
       post_ops po = new post_ops();
       if (key.sum()) {
         po.append_sum();
@@ -281,9 +272,11 @@ public final class OneDnnDense implements DenseBackend {
           : new matmul.primitive_desc(eng, src, wei, dst, attr, false);
       String impl = pd.impl_info_str().getString(); // before the primitive is made from pd
       matmul prim = new matmul(pd);
-      pd.retainReference(); // the scope releases one reference: these two outlive it
+      memory.desc pad = pd.scratchpad_desc();
+      pd.retainReference(); // the scope releases one reference: these outlive it
       prim.retainReference();
-      return new Entry(prim, pd, impl);
+      pad.retainReference();
+      return new Entry(prim, pd, impl, pad, pad.get_size());
     }
   }
 

@@ -1,17 +1,17 @@
 package io.finbert4j.core.dense;
 
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SCRATCHPAD;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_RUNTIME_DIM_VAL;
 
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.matmul;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.primitive_attr;
-import org.bytedeco.dnnl.stream;
+import org.bytedeco.dnnl.global.dnnl.scratchpad_mode;
 import org.bytedeco.javacpp.PointerScope;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -29,10 +29,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class OneDnnInt8 {
   private record Key(long k, long n, boolean int32Out) {}
 
-  private record Entry(matmul prim, matmul.primitive_desc pd, String impl) {}
+  private record Entry(matmul prim, matmul.primitive_desc pd, String impl, memory.desc scratchpad,
+      long scratchpadBytes) {}
 
   private static final ConcurrentHashMap<Key, Entry> PRIMITIVES = new ConcurrentHashMap<>();
-  private static final ConcurrentLinkedQueue<stream> STREAMS = new ConcurrentLinkedQueue<>();
+  private static final class LanesHolder {
+    static final Lanes LANES = new Lanes(OneDnn.engine());
+  }
 
   private OneDnnInt8() {}
 
@@ -64,10 +67,7 @@ public final class OneDnnInt8 {
     var eng = OneDnn.engine();
     OneDnn.bindThreads();
     Entry e = PRIMITIVES.computeIfAbsent(new Key(k, n, int32Out), OneDnnInt8::create);
-    stream s = STREAMS.poll();
-    if (s == null) {
-      s = new stream(eng);
-    }
+    Lanes.Lane lane = LanesHolder.LANES.borrow();
     try (PointerScope scope = new PointerScope()) {
       IntMemoryMap args = new IntMemoryMap();
       args.put(DNNL_ARG_SRC, new memory(
@@ -76,10 +76,14 @@ public final class OneDnnInt8 {
           new memory.desc(new long[] {k, n}, memory.data_type.s8, memory.format_tag.ab), eng, OneDnn.address(b)));
       args.put(DNNL_ARG_DST, new memory(new memory.desc(new long[] {m, n},
           int32Out ? memory.data_type.s32 : memory.data_type.f32, memory.format_tag.ab), eng, OneDnn.address(c)));
-      e.prim().execute(s, args);
-      s._wait();
+      memory pad = lane.scratchpad(e.scratchpad(), e.scratchpadBytes(), eng);
+      if (pad != null) {
+        args.put(DNNL_ARG_SCRATCHPAD, pad);
+      }
+      e.prim().execute(lane.stream, args);
+      lane.stream._wait();
     } finally {
-      STREAMS.offer(s);
+      LanesHolder.LANES.giveBack(lane);
     }
   }
 
@@ -96,12 +100,16 @@ public final class OneDnnInt8 {
       memory.desc wei = new memory.desc(new long[] {key.k(), key.n()}, memory.data_type.s8, memory.format_tag.ab);
       memory.desc dst = new memory.desc(new long[] {DNNL_RUNTIME_DIM_VAL, key.n()},
           key.int32Out() ? memory.data_type.s32 : memory.data_type.f32, memory.format_tag.ab);
-      matmul.primitive_desc pd = new matmul.primitive_desc(eng, src, wei, dst, new primitive_attr(), false);
+      primitive_attr attr = new primitive_attr();
+      attr.set_scratchpad_mode(scratchpad_mode.user); // each execution brings its lane's (see Lanes)
+      matmul.primitive_desc pd = new matmul.primitive_desc(eng, src, wei, dst, attr, false);
       String impl = pd.impl_info_str().getString(); // before the primitive is made from pd
       matmul prim = new matmul(pd);
-      pd.retainReference(); // the scope releases one reference: these two outlive it
+      memory.desc pad = pd.scratchpad_desc();
+      pd.retainReference(); // the scope releases one reference: these outlive it
       prim.retainReference();
-      return new Entry(prim, pd, impl);
+      pad.retainReference();
+      return new Entry(prim, pd, impl, pad, pad.get_size());
     }
   }
 }
