@@ -7,6 +7,7 @@ import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.stream;
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
 
 /**
  * A pool of execution lanes: a oneDNN stream with its own scratchpad, lent to one primitive execution at a time.
@@ -31,6 +32,7 @@ final class Lanes {
 
     private Lane(engine eng) {
       this.stream = new stream(eng);
+      stream.retainReference(); // a lane made inside a caller's pointer scope outlives it
     }
 
     /**
@@ -53,8 +55,33 @@ final class Lanes {
       return new memory(desc, eng, new OneDnn.Address(aligned));
     }
 
+    private BytePointer bf16Block; // x rounded to bf16 for the bf16 products
+    private long bf16Capacity; // elements
+
+    /**
+     * {@code x}'s first {@code count} float32 values (dense) rounded to bf16 (nearest even) in this lane's buffer:
+     * the bf16 source of one product, valid until the lane is given back.
+     */
+    Pointer bf16(org.nd4j.linalg.api.ndarray.INDArray x, long count) {
+      if (count > bf16Capacity) {
+        if (bf16Block != null) {
+          bf16Block.releaseReference();
+        }
+        bf16Block = new BytePointer(2 * count + ALIGN);
+        bf16Block.retainReference();
+        bf16Capacity = count;
+      }
+      long aligned = (bf16Block.address() + ALIGN - 1) & -ALIGN;
+      Bf16.round(OneDnn.address(x).address(), aligned, count);
+      return new OneDnn.Address(aligned);
+    }
+
     private void close() {
-      stream.close();
+      stream.releaseReference();
+      if (bf16Block != null) {
+        bf16Block.releaseReference();
+        bf16Block = null;
+      }
       if (block != null) {
         block.releaseReference();
         block = null;

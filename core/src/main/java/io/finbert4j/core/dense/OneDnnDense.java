@@ -14,12 +14,12 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.global.dnnl.algorithm;
-import org.bytedeco.dnnl.global.dnnl.fpmath_mode;
 import org.bytedeco.dnnl.global.dnnl.scratchpad_mode;
 import org.bytedeco.dnnl.matmul;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.post_ops;
 import org.bytedeco.dnnl.primitive_attr;
+import org.bytedeco.dnnl.reorder;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -68,8 +68,10 @@ public final class OneDnnDense implements DenseBackend {
   }
 
   /**
-   * @param bf16 run the products on bf16 units (f32 in and out, bf16 multiplies, f32 accumulation:
-   *     {@code fpmath_mode.bf16}); only where {@link OneDnn#cpuHasBf16()}, else it would change nothing
+   * @param bf16 run the forward products in bf16 (x rounded to bf16 per call, W reordered once to bf16 in the
+   *     primitive's layout, f32 accumulation, bias and output): for {@code --precision bf16} views, eval only;
+   *     only where {@link OneDnn#cpuHasBf16()} (elsewhere oneDNN has no fast bf16 kernel). The backward products
+   *     stay float32.
    */
   public OneDnnDense(boolean bf16) {
     this.eng = OneDnn.engine();
@@ -91,10 +93,16 @@ public final class OneDnnDense implements DenseBackend {
       return;
     }
     Key key = new Key(Op.FORWARD, k, n, bias != null, gelu, false, bf16);
-    run(key, m, scope -> {
+    run(key, m, (lane, e) -> {
       IntMemoryMap args = new IntMemoryMap();
-      args.put(DNNL_ARG_SRC, mem(x, new long[] {m, k}, memory.format_tag.ab));
-      args.put(DNNL_ARG_WEIGHTS, mem(w, new long[] {k, n}, memory.format_tag.ba));
+      if (bf16) { // x rounded to bf16 in the lane; W reordered once to the primitive's bf16 layout
+        args.put(DNNL_ARG_SRC, new memory(new memory.desc(new long[] {m, k}, memory.data_type.bf16,
+            memory.format_tag.ab), eng, lane.bf16(x, m * k)));
+        args.put(DNNL_ARG_WEIGHTS, packed(w, e));
+      } else {
+        args.put(DNNL_ARG_SRC, mem(x, new long[] {m, k}, memory.format_tag.ab));
+        args.put(DNNL_ARG_WEIGHTS, mem(w, new long[] {k, n}, memory.format_tag.ba));
+      }
       if (bias != null) {
         args.put(DNNL_ARG_BIAS, mem(bias, new long[] {1, n}, memory.format_tag.ab));
       }
@@ -117,8 +125,8 @@ public final class OneDnnDense implements DenseBackend {
       BlasDense.INSTANCE.backwardData(dY, w, dX, accumulate);
       return;
     }
-    Key key = new Key(Op.BACKWARD_DATA, n, k, false, false, accumulate, bf16); // [M, N]·[N, K]
-    run(key, m, scope -> {
+    Key key = new Key(Op.BACKWARD_DATA, n, k, false, false, accumulate, false); // [M, N]·[N, K]
+    run(key, m, (lane, e) -> {
       IntMemoryMap args = new IntMemoryMap();
       args.put(DNNL_ARG_SRC, mem(dY, new long[] {m, n}, memory.format_tag.ab));
       args.put(DNNL_ARG_WEIGHTS, mem(w, new long[] {n, k}, memory.format_tag.ab));
@@ -136,8 +144,8 @@ public final class OneDnnDense implements DenseBackend {
       BlasDense.INSTANCE.backwardWeights(dY, x, dW);
       return;
     }
-    Key key = new Key(Op.BACKWARD_WEIGHTS, n, k, false, false, true, bf16); // [N, M]·[M, K], M at run time
-    run(key, m, scope -> {
+    Key key = new Key(Op.BACKWARD_WEIGHTS, n, k, false, false, true, false); // [N, M]·[M, K], M at run time
+    run(key, m, (lane, e) -> {
       IntMemoryMap args = new IntMemoryMap();
       args.put(DNNL_ARG_SRC, mem(dY, new long[] {n, m}, memory.format_tag.ba)); // dYᵀ: dY [M, N] read transposed
       args.put(DNNL_ARG_WEIGHTS, mem(x, new long[] {m, k}, memory.format_tag.ab));
@@ -152,7 +160,7 @@ public final class OneDnnDense implements DenseBackend {
     StringBuilder impls = new StringBuilder();
     primitives.values().stream().map(Entry::impl).distinct().forEach(i -> impls.append(impls.length() == 0 ? "" : ", ").append(i));
     return "oneDNN " + s.version() + " matmul (ISA " + s.isa() + ", " + OneDnn.threads() + " threads"
-        + (bf16 ? ", fpmath bf16" : "") + ", kernels " + (impls.length() == 0 ? s.impl() : impls) + ")";
+        + (bf16 ? ", bf16 forward" : "") + ", kernels " + (impls.length() == 0 ? s.impl() : impls) + ")";
   }
 
   /** The implementations of the primitives built so far, e.g. {@code [gemm:jit:f32]} (tests, logs). */
@@ -179,6 +187,10 @@ public final class OneDnnDense implements DenseBackend {
         e.pd().close();
       }
       primitives.clear();
+      for (memory m : packed.values()) {
+        m.releaseReference();
+      }
+      packed.clear();
       lanes.close();
     } finally {
       lifecycle.writeLock().unlock();
@@ -196,7 +208,36 @@ public final class OneDnnDense implements DenseBackend {
   }
 
   private interface ArgsBuilder {
-    IntMemoryMap build(PointerScope scope);
+    /** The arguments of one execution on {@code lane} of primitive {@code e} (memories in the call's scope). */
+    IntMemoryMap build(Lanes.Lane lane, Entry e);
+  }
+
+  private record PackKey(long address, long k, long n) {}
+
+  /** bf16 weights in their primitives' layout, by the float32 weight's address and shape (a bf16 backend's). */
+  private final ConcurrentHashMap<PackKey, memory> packed = new ConcurrentHashMap<>();
+
+  /**
+   * {@code w} [N, K] float32 as the bf16 weights of forward primitive {@code e}, in the layout it chose: reordered
+   * (rounded to nearest even) on first use and kept. The bf16 view reads its weights once, as the int8 view does.
+   */
+  private memory packed(INDArray w, Entry e) {
+    return packed.computeIfAbsent(new PackKey(OneDnn.address(w).address(), w.size(1), w.size(0)), pk -> {
+      try (PointerScope scope = new PointerScope()) {
+        memory.desc want = e.pd().weights_desc();
+        memory dst = new memory(want, eng); // oneDNN allocates and owns the buffer
+        memory src = mem(w, new long[] {pk.k(), pk.n()}, memory.format_tag.ba);
+        Lanes.Lane lane = lanes.borrow();
+        try {
+          new reorder(src, dst).execute(lane.stream, src, dst);
+          lane.stream._wait();
+        } finally {
+          lanes.giveBack(lane);
+        }
+        dst.retainReference(); // outlives the scope; freed by close()
+        return dst;
+      }
+    });
   }
 
   /** Executes the primitive of {@code key} on the memories {@code args} builds (freed when the call returns). */
@@ -213,7 +254,7 @@ public final class OneDnnDense implements DenseBackend {
       Entry e = primitives.computeIfAbsent(key, this::create);
       Lanes.Lane lane = lanes.borrow();
       try (PointerScope scope = new PointerScope()) {
-        IntMemoryMap a = args.build(scope);
+        IntMemoryMap a = args.build(lane, e);
         memory pad = lane.scratchpad(e.scratchpad(), e.scratchpadBytes(), eng);
         if (pad != null) {
           a.put(DNNL_ARG_SCRATCHPAD, pad);
@@ -237,9 +278,11 @@ public final class OneDnnDense implements DenseBackend {
       memory.desc wei;
       memory.desc dst;
       switch (key.op()) {
-        case FORWARD -> { // x [M, K] · (W [N, K])ᵀ
-          src = new memory.desc(new long[] {rt, key.k()}, f32, memory.format_tag.ab);
-          wei = new memory.desc(new long[] {key.k(), key.n()}, f32, memory.format_tag.ba);
+        case FORWARD -> { // x [M, K] · (W [N, K])ᵀ; bf16: bf16 x and W (W in the primitive's own layout)
+          memory.data_type in = key.bf16() ? memory.data_type.bf16 : f32;
+          src = new memory.desc(new long[] {rt, key.k()}, in, memory.format_tag.ab);
+          wei = new memory.desc(new long[] {key.k(), key.n()}, in,
+              key.bf16() ? memory.format_tag.any : memory.format_tag.ba);
           dst = new memory.desc(new long[] {rt, key.n()}, f32, memory.format_tag.ab);
         }
         case BACKWARD_DATA -> { // dY [M, N] · W [N, K]; here key.k = N, key.n = K
@@ -263,9 +306,6 @@ public final class OneDnnDense implements DenseBackend {
         po.append_eltwise(algorithm.eltwise_gelu_erf, 0f, 0f);
       }
       attr.set_post_ops(po);
-      if (key.bf16()) {
-        attr.set_fpmath_mode(fpmath_mode.bf16);
-      }
       matmul.primitive_desc pd = key.bias()
           ? new matmul.primitive_desc(eng, src, wei,
               new memory.desc(new long[] {1, key.n()}, f32, memory.format_tag.ab), dst, attr, false)

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.finbert4j.core.ParameterRegistry;
 import java.util.SplittableRandom;
 import org.apache.commons.math3.special.Erf;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -105,6 +106,65 @@ class OneDnnDenseTest {
       // one runtime-M primitive per (product, shape, epilogue): 3 here, however many row counts ran
       assertEquals(3, d.implementationCount(), "primitives are cached per shape, not per row count");
       assertFalse(d.implementations().stream().anyMatch(i -> i.startsWith("ref")), d.implementations().toString());
+    }
+  }
+
+  /** bf16 of {@code v} by bit arithmetic written here: nearest, ties to even (finite v). */
+  private static double bf16(double v) {
+    float f = (float) v;
+    int bits = Float.floatToRawIntBits(f);
+    int lower = bits & 0xFFFF;
+    int upper = bits & 0xFFFF0000;
+    if (lower > 0x8000 || (lower == 0x8000 && (upper & 0x10000) != 0)) {
+      upper += 0x10000;
+    }
+    return Float.intBitsToFloat(upper);
+  }
+
+  /**
+   * A bf16 backend (on a CPU with bf16 instructions) computes the products of the bf16-rounded x and W with float
+   * accumulation: compared with double sums of those rounded values, it must be far closer than to the float32
+   * product, and its kernel must be a bf16 one (not the float32 gemm, not a reference loop).
+   */
+  @Test
+  void bf16ForwardIsTheProductOfBf16RoundedInputs() {
+    Assumptions.assumeTrue(OneDnn.status().usable() && OneDnn.cpuHasBf16(), "no bf16 instructions on this CPU");
+    SplittableRandom rnd = new SplittableRandom(11);
+    int k = 96;
+    int n = 40;
+    INDArray w = rand(rnd, n, k);
+    INDArray b = rand(rnd, n);
+    try (OneDnnDense d = new OneDnnDense(true)) {
+      double maxToBf16 = 0;
+      double maxToF32 = 0;
+      for (int m : new int[] {1, 16, 37}) {
+        INDArray x = rand(rnd, m, k);
+        INDArray y = Nd4j.create(DataType.FLOAT, m, n).assign(7);
+        INDArray g = Nd4j.create(DataType.FLOAT, m, n);
+        d.forward(x, w, b, y, false);
+        d.forward(x, w, b, g, true);
+        for (int i = 0; i < m; i++) {
+          for (int j = 0; j < n; j++) {
+            double s = 0;
+            double s32 = 0;
+            for (int p = 0; p < k; p++) {
+              s += bf16(x.getDouble(i, p)) * bf16(w.getDouble(j, p));
+              s32 += x.getDouble(i, p) * w.getDouble(j, p);
+            }
+            double pre = s + b.getDouble(j);
+            maxToBf16 = Math.max(maxToBf16, Math.abs(pre - y.getDouble(i, j)));
+            maxToF32 = Math.max(maxToF32, Math.abs(s32 + b.getDouble(j) - y.getDouble(i, j)));
+            assertEquals(pre, y.getDouble(i, j), 1e-4 * Math.max(1, Math.abs(pre)), "y[" + i + "," + j + "] M=" + m);
+            assertEquals(0.5 * pre * (1 + Erf.erf(pre / Math.sqrt(2))), g.getDouble(i, j), 1e-4 * Math.max(1,
+                Math.abs(pre)), "gelu[" + i + "," + j + "] M=" + m);
+          }
+        }
+      }
+      assertTrue(maxToF32 > 10 * maxToBf16, "bf16 products must follow the bf16-rounded inputs (" + maxToBf16
+          + ") not the float32 ones (" + maxToF32 + ")");
+      assertTrue(d.implementations().stream().noneMatch(i -> i.startsWith("ref") || i.contains("f32")),
+          d.implementations().toString());
+      assertTrue(d.describe().contains("bf16"), d.describe());
     }
   }
 
