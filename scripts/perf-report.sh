@@ -6,7 +6,8 @@
 #   3. TrainStepBenchmark forward + backward + AdamW, MiniLM 32x48 (with its own sgemm probe in the same JVM)
 #   4. MemoryProbe        FinBERT-size: resident memory after load, cold vs warm first prediction, training memory
 #   5. QuantBenchmark.ortMiniLm  ONNX Runtime's int8 (and fp32) MiniLM at 32x48 and 1x16
-#   6. `finbert bench --profile` where the time goes: 1x16 and 32x48 inference (float32 and int8), 32x48 training step
+#   6. `finbert bench --profile` where the time goes: 1x16 and 32x48 inference (float32, int8, bf16 where the CPU
+#      has it), 32x48 training step; and 1x16 once more with OMP_WAIT_POLICY=ACTIVE
 # and writes everything to an output directory (default perf-results/<UTC timestamp>/), with report.md holding
 # the tables (PerfReport) and throughput-minilm.png / throughput-bert-base.png the plots.
 #
@@ -62,14 +63,21 @@ java -Xmx2g --add-modules jdk.incubator.vector -cp "$jar" io.finbert4j.benchmark
 
 minilm="${TMPDIR:-/tmp}/finbert4j-bench-minilm"  # imported by InferenceBenchmark
 # ... and ours (./finbert picks the oneDNN natives for int8 on AVX-512 VNNI CPUs, else it says it fell back)
-for args in "--batch-size 1 --length 16" "--batch-size 32 --length 48" "--batch-size 32 --length 48 --train" \
-    "--batch-size 32 --length 48 --precision int8" "--batch-size 1 --length 16 --precision int8"; do
+profiles=("--batch-size 1 --length 16" "--batch-size 32 --length 48" "--batch-size 32 --length 48 --train"
+  "--batch-size 32 --length 48 --precision int8" "--batch-size 1 --length 16 --precision int8")
+if [[ ${#nobf16[@]} == 0 ]]; then
+  profiles+=("--batch-size 32 --length 48 --precision bf16" "--batch-size 1 --length 16 --precision bf16")
+fi
+for args in "${profiles[@]}"; do
   name="profile-$(echo "$args" | tr -d '-' | tr ' ' '_').txt"
   seconds=5
   # a training step takes ~0.75 s: 5 s would be a handful of steps, most of them before the JIT is done
   [[ "$args" == *--train* ]] && seconds=30
   ./finbert bench --model "$minilm" $args --seconds "$seconds" --profile > "$out/$name"
 done
+# batch-1 latency with spinning OpenMP workers (./finbert's default is PASSIVE: see the README's JVM settings)
+OMP_WAIT_POLICY=ACTIVE ./finbert bench --model "$minilm" --batch-size 1 --length 16 --seconds 5 \
+  > "$out/bench-batchsize_1_length_16-omp-active.txt"
 
 java -cp "$jar" io.finbert4j.benchmarks.PerfReport "$out/peak.json" "$out/inference.json" "$out/train.json" \
   "$out/ort-int8.json" > "$out/report.md"
