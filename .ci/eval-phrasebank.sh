@@ -32,24 +32,31 @@ train_rate=$(grep -o '([0-9.]* examples/s)' "$work/finetune.txt" | sed -n 1p | t
 echo "phrasebank: test accuracy ${accuracy}, macro-F1 ${macro_f1}"
 echo "phrasebank: fine-tuning $((t_eval - t_train)) s (${train_rate} examples/s), evaluation $((t_end - t_eval)) s, total $((t_end - t_start)) s"
 
-# int8 vs float32 on the same test sentences (reported, not gated): label agreement and max |Δprobability|.
-# --precision int8 runs on oneDNN 3 wherever it loads (fast with VNNI/AMX); where it cannot, float32 with a notice.
+# int8 and bf16 vs float32 on the same test sentences (reported, not gated): label agreement and max |dprobability|.
+# --precision int8 runs on oneDNN 3 wherever it loads (fast with VNNI/AMX); bf16 on CPUs with AVX512-BF16 / AMX-BF16;
+# where one cannot run, float32 with a notice (then its agreement is trivially 100 %, and the line says so).
 python3 - "$data/test.csv" > "$work/test.txt" <<'PY'
 import csv, sys
 for row in csv.DictReader(open(sys.argv[1], encoding="utf-8")):
     print(row["text"].replace("\n", " "))
 PY
 ./finbert predict --model "$work/minilm-phrasebank" --plain < "$work/test.txt" > "$work/f32.jsonl"
-./finbert predict --model "$work/minilm-phrasebank" --plain --precision int8 < "$work/test.txt" > "$work/i8.jsonl"
-python3 - "$work/f32.jsonl" "$work/i8.jsonl" <<'PY'
+for precision in int8 bf16; do
+  ./finbert predict --model "$work/minilm-phrasebank" --plain --precision "$precision" < "$work/test.txt" \
+    > "$work/$precision.jsonl" 2> "$work/$precision.err"
+  notice=$(grep -m1 -i "falls back\|unavailable\|runs float32" "$work/$precision.err" || true)
+  python3 - "$work/f32.jsonl" "$work/$precision.jsonl" "$precision" "$notice" <<'PY'
 import json, sys
 a = [json.loads(l) for l in open(sys.argv[1])]
 b = [json.loads(l) for l in open(sys.argv[2])]
 assert len(a) == len(b) and a, "predict outputs differ in length"
 agree = sum(x["label"] == y["label"] for x, y in zip(a, b))
 dmax = max(abs(x["probabilities"][k] - y["probabilities"][k]) for x, y in zip(a, b) for k in x["probabilities"])
-print(f"phrasebank int8: label agreement with float32 {agree}/{len(a)} = {agree / len(a):.4f}, max |dprob| {dmax:.4f}")
+ran = f" (ran float32: {sys.argv[4]})" if sys.argv[4] else ""
+print(f"phrasebank {sys.argv[3]}: label agreement with float32 {agree}/{len(a)} = {agree / len(a):.4f}, "
+      f"max |dprob| {dmax:.4f}{ran}")
 PY
+done
 
 if awk -v a="$accuracy" -v m="$min_accuracy" 'BEGIN { exit !(a + 0 >= m + 0) }'; then
   echo "phrasebank: PASS (accuracy ${accuracy} >= ${min_accuracy})"
