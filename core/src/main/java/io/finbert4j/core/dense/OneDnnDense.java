@@ -52,7 +52,7 @@ public final class OneDnnDense implements DenseBackend {
   private record Key(Op op, long k, long n, boolean bias, boolean gelu, boolean sum, boolean bf16) {}
 
   /** A primitive with what it was made from (all freed together). */
-  private record Entry(matmul prim, matmul.primitive_desc pd, String impl, memory.desc scratchpad,
+  private record Entry(Key key, matmul prim, matmul.primitive_desc pd, String impl, memory.desc scratchpad,
       long scratchpadBytes) {}
 
   private final engine eng;
@@ -212,7 +212,8 @@ public final class OneDnnDense implements DenseBackend {
     IntMemoryMap build(Lanes.Lane lane, Entry e);
   }
 
-  private record PackKey(long address, long k, long n) {}
+  /** A weight (by address and shape) in the layout of one primitive (each chooses its own). */
+  private record PackKey(long address, long k, long n, Key primitive) {}
 
   /** bf16 weights in their primitives' layout, by the float32 weight's address and shape (a bf16 backend's). */
   private final ConcurrentHashMap<PackKey, memory> packed = new ConcurrentHashMap<>();
@@ -222,7 +223,7 @@ public final class OneDnnDense implements DenseBackend {
    * (rounded to nearest even) on first use and kept. The bf16 view reads its weights once, as the int8 view does.
    */
   private memory packed(INDArray w, Entry e) {
-    return packed.computeIfAbsent(new PackKey(OneDnn.address(w).address(), w.size(1), w.size(0)), pk -> {
+    return packed.computeIfAbsent(new PackKey(OneDnn.address(w).address(), w.size(1), w.size(0), e.key()), pk -> {
       try (PointerScope scope = new PointerScope()) {
         memory.desc want = e.pd().weights_desc();
         memory dst = new memory(want, eng); // oneDNN allocates and owns the buffer
@@ -316,7 +317,7 @@ public final class OneDnnDense implements DenseBackend {
       pd.retainReference(); // the scope releases one reference: these outlive it
       prim.retainReference();
       pad.retainReference();
-      return new Entry(prim, pd, impl, pad, pad.get_size());
+      return new Entry(key, prim, pd, impl, pad, pad.get_size());
     }
   }
 

@@ -8,6 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.finbert4j.core.BertForSequenceClassification;
 import io.finbert4j.core.quant.Precision;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -53,6 +59,49 @@ class Bf16InferenceTest {
     System.out.printf("tiny-finbert bf16: max |dprob| vs float32 %.3e%n", maxDp);
     assertTrue(maxDp < BF16_PROB_TOL, "bf16 max |dprob| " + maxDp);
     assertTrue(maxDp > 0, "bf16 products must change the probabilities somewhere (else bf16 did not run)");
+  }
+
+  /**
+   * Threads sharing one fresh bf16 view (racing its first packing of the weights), batches of different shapes
+   * interleaved: every call gives exactly what a lone caller on another view gets (each call rounds its input in its
+   * own lane).
+   */
+  @Test
+  void concurrentBf16InferenceGivesTheSingleThreadedLogits() throws Exception {
+    BertForSequenceClassification model = BertForSequenceClassification.load(Fixture.dir());
+    List<int[][][]> inputs = Fixture.batchThenSingles(Fixture.reference().items());
+    BertForSequenceClassification lone = model.withPrecision(Precision.BF16);
+    List<float[][]> expected = new ArrayList<>();
+    for (int[][][] in : inputs) {
+      expected.add(lone.predictLogits(in[0], in[1], in[2]));
+    }
+    BertForSequenceClassification shared = model.withPrecision(Precision.BF16);
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<?>> futures = new ArrayList<>();
+      for (int th = 0; th < 4; th++) {
+        int offset = th;
+        futures.add(pool.submit(() -> {
+          start.await();
+          for (int c = 0; c < 10; c++) {
+            int k = (c + offset) % inputs.size();
+            int[][][] in = inputs.get(k);
+            float[][] got = shared.predictLogits(in[0], in[1], in[2]);
+            for (int r = 0; r < got.length; r++) {
+              assertArrayEquals(expected.get(k)[r], got[r], 0f, "input " + k + " row " + r + " under concurrency");
+            }
+          }
+          return null;
+        }));
+      }
+      start.countDown();
+      for (Future<?> f : futures) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   private static double[] softmax(float[] z) {
