@@ -98,7 +98,7 @@ public record BackendInfo(
 
   private static String describeLowPrecision() {
     String bf16 = Precision.bf16Status();
-    return "int8: " + Int8Support.status().reason() + "; bf16: " + (bf16 == null ? "runs (oneDNN fpmath bf16)" : bf16);
+    return "int8: " + Int8Support.status().reason() + "; bf16: " + (bf16 == null ? "runs (oneDNN bf16 products: packed bf16 weights, f32 accumulation)" : bf16);
   }
 
   private static String level(int l) {

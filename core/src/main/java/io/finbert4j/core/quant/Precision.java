@@ -9,8 +9,9 @@ public enum Precision {
   /** int8 weights (per channel) and dynamically quantized activations (per token) for the encoder's Linears. */
   INT8,
   /**
-   * bf16 products with float32 accumulation (oneDNN {@code fpmath_mode.bf16}: f32 in and out, LayerNorm and softmax
-   * stay float32), on CPUs with AVX512-BF16, AMX-BF16 or AVX-NE-CONVERT; float32 elsewhere.
+   * bf16 products with float32 accumulation (oneDNN: inputs rounded to bf16 per call, weights packed to bf16 once;
+   * bias, GELU, LayerNorm, softmax and attention stay float32), on CPUs with AVX512-BF16, AMX-BF16 or AVX-NE-CONVERT;
+   * float32 elsewhere.
    */
   BF16;
 
