@@ -82,16 +82,21 @@ public final class SideBySide {
 
   /**
    * {@code train [BxT] [rounds] [calls]}: MiniLM-shaped training steps (forward + backward + AdamW, {@link
-   * TrainStepBenchmark}) on oneDNN and on ND4J's gemm, interleaved.
+   * TrainStepBenchmark}) on oneDNN, on ND4J's gemm and, where the CPU has bf16, in bf16 ({@code finetune
+   * --precision bf16}), interleaved.
    */
   private static void train(String[] args) throws Exception {
     String shape = args.length > 1 ? args[1] : "32x48";
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
     int calls = args.length > 3 ? Integer.parseInt(args[3]) : 2;
     int[] bt = BenchInputs.parseShape(shape);
+    boolean withBf16 = io.finbert4j.core.quant.Precision.bf16Status() == null;
     TrainStepBenchmark dnnl = new TrainStepBenchmark();
     TrainStepBenchmark blas = new TrainStepBenchmark();
-    for (TrainStepBenchmark t : new TrainStepBenchmark[] {dnnl, blas}) {
+    TrainStepBenchmark bf16 = new TrainStepBenchmark();
+    TrainStepBenchmark[] all = withBf16 ? new TrainStepBenchmark[] {dnnl, blas, bf16}
+        : new TrainStepBenchmark[] {dnnl, blas};
+    for (TrainStepBenchmark t : all) {
       t.batch = bt[0];
       t.seqLen = bt[1];
       t.modelDir = "";
@@ -109,24 +114,29 @@ public final class SideBySide {
         System.setProperty(DenseBackend.PROPERTY, old);
       }
     }
-    for (int i = 0; i < calls; i++) {
-      dnnl.trainStep();
-      blas.trainStep();
+    if (withBf16) { // finetune --precision bf16: every product with bf16 operands, float32 master weights
+      bf16.params.useDense(io.finbert4j.core.dense.OneDnnDense.bf16Training()).close();
     }
-    double[][] ms = new double[2][rounds];
-    TrainStepBenchmark[] engines = {dnnl, blas};
+    for (int i = 0; i < calls; i++) {
+      for (TrainStepBenchmark t : all) {
+        t.trainStep();
+      }
+    }
+    double[][] ms = new double[all.length][rounds];
     for (int r = 0; r < rounds; r++) {
-      for (int e = 0; e < 2; e++) {
+      for (int e = 0; e < all.length; e++) {
         long t0 = System.nanoTime();
         for (int i = 0; i < calls; i++) {
-          engines[e].trainStep();
+          all[e].trainStep();
         }
         ms[e][r] = (System.nanoTime() - t0) / 1e6 / calls;
       }
     }
     double[] ratio = new double[rounds];
+    double[] ratioBf16 = new double[rounds];
     for (int r = 0; r < rounds; r++) {
       ratio[r] = ms[1][r] / ms[0][r];
+      ratioBf16[r] = withBf16 ? ms[0][r] / ms[2][r] : Double.NaN;
     }
     System.out.printf(Locale.ROOT, "training step %s, %d rounds x %d steps, load %s%n", shape, rounds, calls,
         java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim());
@@ -134,7 +144,23 @@ public final class SideBySide {
         dnnl.params.dense().describe());
     System.out.printf(Locale.ROOT, "  ours OpenBLAS  median %9.2f ms/step (%s)%n", median(ms[1]),
         blas.params.dense().describe());
+    if (withBf16) {
+      System.out.printf(Locale.ROOT, "  ours bf16      median %9.2f ms/step (%s)%n", median(ms[2]),
+          bf16.params.dense().describe());
+    }
     System.out.printf(Locale.ROOT, "  oneDNN / OpenBLAS speed %.2fx (per-round median)%n", median(ratio));
+    if (withBf16) {
+      System.out.printf(Locale.ROOT, "  bf16 / oneDNN float32 speed %.2fx, bf16 / OpenBLAS %.2fx (per-round medians)%n",
+          median(ratioBf16), median(mul(ratio, ratioBf16)));
+    }
+  }
+
+  private static double[] mul(double[] a, double[] b) {
+    double[] c = new double[a.length];
+    for (int i = 0; i < a.length; i++) {
+      c[i] = a[i] * b[i];
+    }
+    return c;
   }
 
   /** A second copy of the model whose dense backend is ND4J's gemm (the property is read at the first product). */

@@ -1,6 +1,8 @@
 package io.finbert4j.cli;
 
 import io.finbert4j.core.BertForSequenceClassification;
+import io.finbert4j.core.dense.OneDnnDense;
+import io.finbert4j.core.quant.Precision;
 import io.finbert4j.core.train.Datasets;
 import io.finbert4j.core.train.Evaluator;
 import io.finbert4j.core.train.LabeledExample;
@@ -147,6 +149,39 @@ public final class FinetuneCommand implements Callable<Integer> {
   @Option(names = "--quiet", description = "No progress output.")
   boolean quiet;
 
+  @Option(names = "--precision", defaultValue = "float32", paramLabel = "P",
+      description = "Products during training: float32 (default) or bf16 (x, W and dY rounded to bf16 on every "
+          + "product, float32 accumulation, gradients and master weights; CPUs with AVX512-BF16/AMX, else float32 "
+          + "with a notice).")
+  String precision;
+
+  /** --precision bf16: the model's dense products run on a bf16 training backend (checked where the CPU has it). */
+  private void applyPrecision(BertForSequenceClassification m, PrintWriter err, boolean first) {
+    Precision p;
+    try {
+      p = Precision.parse(precision);
+    } catch (IllegalArgumentException e) {
+      throw new CliErrors.UserException("--precision: " + e.getMessage(), e);
+    }
+    if (p == Precision.INT8) {
+      throw new CliErrors.UserException("--precision int8 is for inference (predict, analyze, bench); train with "
+          + "float32 or bf16");
+    }
+    if (p != Precision.BF16) {
+      return;
+    }
+    String why = Precision.bf16Status();
+    if (why != null || m.parameters().dataType() != org.nd4j.linalg.api.buffer.DataType.FLOAT) {
+      if (first) {
+        err.println("note: bf16 training requested but unavailable (" + (why != null ? why
+            : "the model is " + m.parameters().dataType()) + "); training float32");
+        err.flush();
+      }
+      return;
+    }
+    m.parameters().useDense(OneDnnDense.bf16Training()).close();
+  }
+
   /** Loads a model directory that must have a classification head. */
   static BertForSequenceClassification loadClassifier(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) {
@@ -185,6 +220,7 @@ public final class FinetuneCommand implements Callable<Integer> {
       throw new CliErrors.UserException(e.getMessage(), e);
     }
     BertForSequenceClassification m = loadClassifier(source);
+    applyPrecision(m, spec.commandLine().getErr(), true);
     BertTokenizer tok = BertTokenizer.fromDirectory(source);
     List<String> labels = m.config().labels();
     List<LabeledExample> trainData = Datasets.readCsv(train, labels);
@@ -233,6 +269,9 @@ public final class FinetuneCommand implements Callable<Integer> {
       log.printf(Locale.ROOT, "run %d/%d (seed %d)%n", k + 1, runs, runSeed);
       log.flush();
       BertForSequenceClassification mk = k == 0 ? first : loadClassifier(source); // every run from the same weights
+      if (k > 0) {
+        applyPrecision(mk, log, false);
+      }
       Path runDir = out.resolve("run-" + (k + 1));
       Trainer.Result r = new Trainer(mk, tok, source, cfg.withSeed(runSeed), log, interactive)
           .train(trainData, evalData, runDir, null);

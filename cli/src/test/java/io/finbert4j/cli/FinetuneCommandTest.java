@@ -89,6 +89,32 @@ class FinetuneCommandTest {
         "run directories are deleted once averaged unless --keep-runs");
   }
 
+  /**
+   * {@code --precision bf16} trains (bf16 products where the CPU has them, else float32 with a one-line notice) and
+   * the model it saves still fits the toy data as float32 training does; int8 is refused for training.
+   */
+  @Test
+  void bf16TrainingTrainsAndInt8IsRefused() throws Exception {
+    Path data = tmp.resolve("toy.csv");
+    Files.writeString(data, TOY);
+    Path out = tmp.resolve("ft-bf16");
+    TrainingFixtures.Run r = TrainingFixtures.run("finetune", "--model", TrainingFixtures.dir().toString(), "--train",
+        data.toString(), "--eval", data.toString(), "--out", out.toString(), "--epochs", "8", "--batch-size", "3",
+        "--lr", "3e-3", "--runs", "1", "--no-checkpoints", "--quiet", "--precision", "bf16");
+    assertEquals(0, r.rc(), r.err());
+    String why = io.finbert4j.core.quant.Precision.bf16Status();
+    assertEquals(why != null, r.err().contains("bf16 training requested but unavailable"), r.err());
+    TrainingFixtures.Run ev = TrainingFixtures.run("evaluate", "--model", out.toString(), "--data", data.toString(),
+        "--json");
+    assertEquals(0, ev.rc(), ev.err());
+    double acc = new ObjectMapper().readTree(ev.out()).get("accuracy").asDouble();
+    assertTrue(acc > 0.5, "a tiny model fits 9 examples in bf16 too: accuracy " + acc);
+    r = TrainingFixtures.run("finetune", "--model", TrainingFixtures.dir().toString(), "--train", data.toString(),
+        "--out", tmp.resolve("o8").toString(), "--precision", "int8");
+    assertEquals(1, r.rc());
+    assertTrue(r.err().contains("int8 is for inference"), r.err());
+  }
+
   @Test
   void modelWithoutHeadPointsToInit() throws Exception {
     Path enc = tmp.resolve("enc");

@@ -64,6 +64,17 @@ public final class ParameterRegistry implements Iterable<Parameter> {
   }
 
   /**
+   * Makes {@code backend} run these parameters' dense products from now on (e.g. {@code OneDnnDense.bf16Training()}
+   * for a bf16 fine-tuning run) and returns the one it replaces (not closed: the caller may restore it); the
+   * caller owns both.
+   */
+  public synchronized DenseBackend useDense(DenseBackend backend) {
+    DenseBackend old = dense();
+    dense = java.util.Objects.requireNonNull(backend, "backend");
+    return old;
+  }
+
+  /**
    * Releases the dense backend's native resources now (the model's close calls this); later products run on
    * ND4J's gemm ({@link BlasDense}), so a model used after closing still computes, only slower. Idempotent.
    */

@@ -55,32 +55,34 @@ final class Lanes {
       return new memory(desc, eng, new OneDnn.Address(aligned));
     }
 
-    private BytePointer bf16Block; // x rounded to bf16 for the bf16 products
-    private long bf16Capacity; // elements
+    private final BytePointer[] bf16Blocks = new BytePointer[2]; // inputs rounded to bf16, per operand
+    private final long[] bf16Capacity = new long[2]; // elements
 
     /**
-     * {@code x}'s first {@code count} float32 values (dense) rounded to bf16 (nearest even) in this lane's buffer:
-     * the bf16 source of one product, valid until the lane is given back.
+     * {@code x}'s first {@code count} float32 values (dense) rounded to bf16 (nearest even) in this lane's buffer
+     * {@code slot} (0 or 1: the two operands of one product), valid until the lane is given back.
      */
-    Pointer bf16(org.nd4j.linalg.api.ndarray.INDArray x, long count) {
-      if (count > bf16Capacity) {
-        if (bf16Block != null) {
-          bf16Block.releaseReference();
+    Pointer bf16(int slot, org.nd4j.linalg.api.ndarray.INDArray x, long count) {
+      if (count > bf16Capacity[slot]) {
+        if (bf16Blocks[slot] != null) {
+          bf16Blocks[slot].releaseReference();
         }
-        bf16Block = new BytePointer(2 * count + ALIGN);
-        bf16Block.retainReference();
-        bf16Capacity = count;
+        bf16Blocks[slot] = new BytePointer(2 * count + ALIGN);
+        bf16Blocks[slot].retainReference();
+        bf16Capacity[slot] = count;
       }
-      long aligned = (bf16Block.address() + ALIGN - 1) & -ALIGN;
+      long aligned = (bf16Blocks[slot].address() + ALIGN - 1) & -ALIGN;
       Bf16.round(OneDnn.address(x).address(), aligned, count);
       return new OneDnn.Address(aligned);
     }
 
     private void close() {
       stream.releaseReference();
-      if (bf16Block != null) {
-        bf16Block.releaseReference();
-        bf16Block = null;
+      for (int i = 0; i < bf16Blocks.length; i++) {
+        if (bf16Blocks[i] != null) {
+          bf16Blocks[i].releaseReference();
+          bf16Blocks[i] = null;
+        }
       }
       if (block != null) {
         block.releaseReference();

@@ -51,14 +51,18 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class OneDnnDense implements DenseBackend {
   private enum Op { FORWARD, BACKWARD_DATA, BACKWARD_WEIGHTS }
 
-  private record Key(Op op, long k, long n, boolean bias, boolean gelu, boolean sum, boolean bf16) {}
+  /** The operands' type: float32, bf16 with weights packed once (inference views), bf16 rounded per call. */
+  private enum Kind { F32, BF16_PACKED, BF16 }
+
+  private record Key(Op op, long k, long n, boolean bias, boolean gelu, boolean sum, Kind kind) {}
 
   /** A primitive with what it was made from (all freed together). */
   private record Entry(Key key, matmul prim, matmul.primitive_desc pd, String impl, memory.desc scratchpad,
       long scratchpadBytes) {}
 
   private final engine eng;
-  private final boolean bf16;
+  private final boolean bf16; // bf16 forward products on packed weights (inference views)
+  private final boolean bf16Training; // every product in bf16, operands rounded per call
   private final ConcurrentHashMap<Key, Entry> primitives = new ConcurrentHashMap<>();
   private final Lanes lanes;
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
@@ -76,9 +80,24 @@ public final class OneDnnDense implements DenseBackend {
    *     stay float32.
    */
   public OneDnnDense(boolean bf16) {
+    this(bf16, false);
+  }
+
+  private OneDnnDense(boolean bf16, boolean bf16Training) {
     this.eng = OneDnn.engine();
     this.lanes = new Lanes(eng);
     this.bf16 = bf16;
+    this.bf16Training = bf16Training;
+  }
+
+  /**
+   * bf16 training ({@code finetune --precision bf16}): the forward product and both backward products take bf16
+   * operands — x, W and dY rounded to bf16 on every call, so each optimizer step's float32 master weights are seen
+   * at once — with float32 accumulation, bias and outputs ({@code dX}, {@code dW} float32). Only where
+   * {@link OneDnn#cpuHasBf16()}.
+   */
+  public static OneDnnDense bf16Training() {
+    return new OneDnnDense(false, true);
   }
 
   @Override
@@ -94,13 +113,16 @@ public final class OneDnnDense implements DenseBackend {
       BlasDense.INSTANCE.forward(x, w, bias, y, false);
       return;
     }
-    Key key = new Key(Op.FORWARD, k, n, bias != null, gelu, false, bf16);
+    Key key = new Key(Op.FORWARD, k, n, bias != null, gelu, false,
+        bf16 ? Kind.BF16_PACKED : bf16Training ? Kind.BF16 : Kind.F32);
     run(key, m, (lane, e) -> {
       IntMemoryMap args = new IntMemoryMap();
       if (bf16) { // x rounded to bf16 in the lane; W reordered once to the primitive's bf16 layout
-        args.put(DNNL_ARG_SRC, new memory(new memory.desc(new long[] {m, k}, memory.data_type.bf16,
-            memory.format_tag.ab), eng, lane.bf16(x, m * k)));
+        args.put(DNNL_ARG_SRC, bf16Mem(lane, 0, x, new long[] {m, k}, memory.format_tag.ab));
         args.put(DNNL_ARG_WEIGHTS, packed(w, e));
+      } else if (bf16Training) { // both rounded in the lane, W as it is now
+        args.put(DNNL_ARG_SRC, bf16Mem(lane, 0, x, new long[] {m, k}, memory.format_tag.ab));
+        args.put(DNNL_ARG_WEIGHTS, bf16Mem(lane, 1, w, new long[] {k, n}, memory.format_tag.ba));
       } else {
         args.put(DNNL_ARG_SRC, mem(x, new long[] {m, k}, memory.format_tag.ab));
         args.put(DNNL_ARG_WEIGHTS, mem(w, new long[] {k, n}, memory.format_tag.ba));
@@ -127,11 +149,16 @@ public final class OneDnnDense implements DenseBackend {
       BlasDense.INSTANCE.backwardData(dY, w, dX, accumulate);
       return;
     }
-    Key key = new Key(Op.BACKWARD_DATA, n, k, false, false, accumulate, false); // [M, N]·[N, K]
-    run(key, m, (lane, e) -> {
+    Key key = new Key(Op.BACKWARD_DATA, n, k, false, false, accumulate, bf16Training ? Kind.BF16 : Kind.F32);
+    run(key, m, (lane, e) -> { // [M, N]·[N, K]
       IntMemoryMap args = new IntMemoryMap();
-      args.put(DNNL_ARG_SRC, mem(dY, new long[] {m, n}, memory.format_tag.ab));
-      args.put(DNNL_ARG_WEIGHTS, mem(w, new long[] {n, k}, memory.format_tag.ab));
+      if (bf16Training) {
+        args.put(DNNL_ARG_SRC, bf16Mem(lane, 0, dY, new long[] {m, n}, memory.format_tag.ab));
+        args.put(DNNL_ARG_WEIGHTS, bf16Mem(lane, 1, w, new long[] {n, k}, memory.format_tag.ab));
+      } else {
+        args.put(DNNL_ARG_SRC, mem(dY, new long[] {m, n}, memory.format_tag.ab));
+        args.put(DNNL_ARG_WEIGHTS, mem(w, new long[] {n, k}, memory.format_tag.ab));
+      }
       args.put(DNNL_ARG_DST, mem(dX, new long[] {m, k}, memory.format_tag.ab));
       return args;
     });
@@ -146,11 +173,16 @@ public final class OneDnnDense implements DenseBackend {
       BlasDense.INSTANCE.backwardWeights(dY, x, dW);
       return;
     }
-    Key key = new Key(Op.BACKWARD_WEIGHTS, n, k, false, false, true, false); // [N, M]·[M, K], M at run time
-    run(key, m, (lane, e) -> {
+    Key key = new Key(Op.BACKWARD_WEIGHTS, n, k, false, false, true, bf16Training ? Kind.BF16 : Kind.F32);
+    run(key, m, (lane, e) -> { // [N, M]·[M, K], M at run time
       IntMemoryMap args = new IntMemoryMap();
-      args.put(DNNL_ARG_SRC, mem(dY, new long[] {n, m}, memory.format_tag.ba)); // dYᵀ: dY [M, N] read transposed
-      args.put(DNNL_ARG_WEIGHTS, mem(x, new long[] {m, k}, memory.format_tag.ab));
+      if (bf16Training) {
+        args.put(DNNL_ARG_SRC, bf16Mem(lane, 0, dY, new long[] {n, m}, memory.format_tag.ba));
+        args.put(DNNL_ARG_WEIGHTS, bf16Mem(lane, 1, x, new long[] {m, k}, memory.format_tag.ab));
+      } else {
+        args.put(DNNL_ARG_SRC, mem(dY, new long[] {n, m}, memory.format_tag.ba)); // dYᵀ: dY [M, N] transposed
+        args.put(DNNL_ARG_WEIGHTS, mem(x, new long[] {m, k}, memory.format_tag.ab));
+      }
       args.put(DNNL_ARG_DST, mem(dW, new long[] {n, k}, memory.format_tag.ab));
       return args;
     });
@@ -162,7 +194,7 @@ public final class OneDnnDense implements DenseBackend {
     StringBuilder impls = new StringBuilder();
     primitives.values().stream().map(Entry::impl).distinct().forEach(i -> impls.append(impls.length() == 0 ? "" : ", ").append(i));
     return "oneDNN " + s.version() + " matmul (ISA " + s.isa() + ", " + OneDnn.threads() + " threads"
-        + (bf16 ? ", bf16 forward" : "") + ", kernels " + (impls.length() == 0 ? s.impl() : impls) + ")";
+        + (bf16 ? ", bf16 forward" : bf16Training ? ", bf16 training" : "") + ", kernels " + (impls.length() == 0 ? s.impl() : impls) + ")";
   }
 
   /** The implementations of the primitives built so far, e.g. {@code [gemm:jit:f32]} (tests, logs). */
@@ -280,22 +312,22 @@ public final class OneDnnDense implements DenseBackend {
       memory.desc src;
       memory.desc wei;
       memory.desc dst;
+      memory.data_type in = key.kind() == Kind.F32 ? f32 : memory.data_type.bf16; // src and weights
       switch (key.op()) {
-        case FORWARD -> { // x [M, K] · (W [N, K])ᵀ; bf16: bf16 x and W (W in the primitive's own layout)
-          memory.data_type in = key.bf16() ? memory.data_type.bf16 : f32;
+        case FORWARD -> { // x [M, K] · (W [N, K])ᵀ; packed bf16: W in the primitive's own layout
           src = new memory.desc(new long[] {rt, key.k()}, in, memory.format_tag.ab);
           wei = new memory.desc(new long[] {key.k(), key.n()}, in,
-              key.bf16() ? memory.format_tag.any : memory.format_tag.ba);
+              key.kind() == Kind.BF16_PACKED ? memory.format_tag.any : memory.format_tag.ba);
           dst = new memory.desc(new long[] {rt, key.n()}, f32, memory.format_tag.ab);
         }
         case BACKWARD_DATA -> { // dY [M, N] · W [N, K]; here key.k = N, key.n = K
-          src = new memory.desc(new long[] {rt, key.k()}, f32, memory.format_tag.ab);
-          wei = new memory.desc(new long[] {key.k(), key.n()}, f32, memory.format_tag.ab);
+          src = new memory.desc(new long[] {rt, key.k()}, in, memory.format_tag.ab);
+          wei = new memory.desc(new long[] {key.k(), key.n()}, in, memory.format_tag.ab);
           dst = new memory.desc(new long[] {rt, key.n()}, f32, memory.format_tag.ab);
         }
         default -> { // dYᵀ [N, M] · X [M, K]; key.k = N, key.n = K
-          src = new memory.desc(new long[] {key.k(), rt}, f32, memory.format_tag.ba);
-          wei = new memory.desc(new long[] {rt, key.n()}, f32, memory.format_tag.ab);
+          src = new memory.desc(new long[] {key.k(), rt}, in, memory.format_tag.ba);
+          wei = new memory.desc(new long[] {rt, key.n()}, in, memory.format_tag.ab);
           dst = new memory.desc(new long[] {key.k(), key.n()}, f32, memory.format_tag.ab);
         }
       }
@@ -321,6 +353,11 @@ public final class OneDnnDense implements DenseBackend {
       pad.retainReference();
       return new Entry(key, prim, pd, impl, pad, pad.get_size());
     }
+  }
+
+  /** {@code a} rounded to bf16 in {@code lane}'s buffer {@code slot}, as a oneDNN memory of {@code dims}. */
+  private memory bf16Mem(Lanes.Lane lane, int slot, INDArray a, long[] dims, memory.format_tag tag) {
+    return new memory(new memory.desc(dims, memory.data_type.bf16, tag), eng, lane.bf16(slot, a, a.length()));
   }
 
   /** A oneDNN memory over {@code a}'s buffer (not copied); freed with the call's pointer scope. */

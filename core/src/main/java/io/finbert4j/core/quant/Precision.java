@@ -11,7 +11,8 @@ public enum Precision {
   /**
    * bf16 products with float32 accumulation (oneDNN: inputs rounded to bf16 per call, weights packed to bf16 once;
    * bias, GELU, LayerNorm, softmax and attention stay float32), on CPUs with AVX512-BF16, AMX-BF16 or AVX-NE-CONVERT;
-   * float32 elsewhere.
+   * float32 elsewhere. Training in bf16 ({@code finetune --precision bf16}) uses
+   * {@code OneDnnDense.bf16Training()} instead: every product's operands rounded per call, float32 master weights.
    */
   BF16;
 

@@ -168,6 +168,62 @@ class OneDnnDenseTest {
     }
   }
 
+  /**
+   * bf16 training: the forward product and both backward products follow double sums of the bf16-rounded operands
+   * (x, W, dY rounded on every call, so a weight changed between calls is seen), with float32 accumulation into dX
+   * and dW; the kernels are bf16 ones.
+   */
+  @Test
+  void bf16TrainingProductsAreThoseOfBf16RoundedOperands() {
+    Assumptions.assumeTrue(OneDnn.status().usable() && OneDnn.cpuHasBf16(), "no bf16 instructions on this CPU");
+    SplittableRandom rnd = new SplittableRandom(17);
+    int m = 19;
+    int k = 48;
+    int n = 24;
+    INDArray w = rand(rnd, n, k);
+    INDArray x = rand(rnd, m, k);
+    INDArray dy = rand(rnd, m, n);
+    INDArray y = Nd4j.create(DataType.FLOAT, m, n);
+    INDArray dx = Nd4j.create(DataType.FLOAT, m, k).assign(3);
+    INDArray dw = rand(rnd, n, k);
+    INDArray dw0 = dw.dup();
+    try (OneDnnDense d = OneDnnDense.bf16Training()) {
+      d.forward(x, w, null, y, false);
+      w.muli(-1); // the next products must see the changed weights
+      d.backwardData(dy, w, dx, false);
+      d.backwardWeights(dy, x, dw);
+      assertTrue(d.implementations().stream().noneMatch(i -> i.startsWith("ref") || i.contains("f32")),
+          d.implementations().toString());
+      assertTrue(d.describe().contains("bf16 training"), d.describe());
+    }
+    double tol = 1e-4;
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) {
+        double s = 0;
+        for (int p = 0; p < k; p++) {
+          s += bf16(x.getDouble(i, p)) * bf16(-w.getDouble(j, p));
+        }
+        assertEquals(s, y.getDouble(i, j), tol * Math.max(1, Math.abs(s)), "y[" + i + "," + j + "]");
+      }
+      for (int p = 0; p < k; p++) {
+        double s = 0;
+        for (int j = 0; j < n; j++) {
+          s += bf16(dy.getDouble(i, j)) * bf16(w.getDouble(j, p));
+        }
+        assertEquals(s, dx.getDouble(i, p), tol * Math.max(1, Math.abs(s)), "dX[" + i + "," + p + "]");
+      }
+    }
+    for (int j = 0; j < n; j++) {
+      for (int p = 0; p < k; p++) {
+        double s = dw0.getDouble(j, p);
+        for (int i = 0; i < m; i++) {
+          s += bf16(dy.getDouble(i, j)) * bf16(x.getDouble(i, p));
+        }
+        assertEquals(s, dw.getDouble(j, p), tol * Math.max(1, Math.abs(s)), "dW[" + j + "," + p + "]");
+      }
+    }
+  }
+
   @Test
   void backwardProductsMatchPlainLoops() {
     SplittableRandom rnd = new SplittableRandom(5);
