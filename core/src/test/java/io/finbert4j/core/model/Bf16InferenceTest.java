@@ -8,12 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.finbert4j.core.BertForSequenceClassification;
 import io.finbert4j.core.quant.Precision;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -68,40 +62,7 @@ class Bf16InferenceTest {
    */
   @Test
   void concurrentBf16InferenceGivesTheSingleThreadedLogits() throws Exception {
-    BertForSequenceClassification model = BertForSequenceClassification.load(Fixture.dir());
-    List<int[][][]> inputs = Fixture.batchThenSingles(Fixture.reference().items());
-    BertForSequenceClassification lone = model.withPrecision(Precision.BF16);
-    List<float[][]> expected = new ArrayList<>();
-    for (int[][][] in : inputs) {
-      expected.add(lone.predictLogits(in[0], in[1], in[2]));
-    }
-    BertForSequenceClassification shared = model.withPrecision(Precision.BF16);
-    ExecutorService pool = Executors.newFixedThreadPool(4);
-    try {
-      CountDownLatch start = new CountDownLatch(1);
-      List<Future<?>> futures = new ArrayList<>();
-      for (int th = 0; th < 4; th++) {
-        int offset = th;
-        futures.add(pool.submit(() -> {
-          start.await();
-          for (int c = 0; c < 10; c++) {
-            int k = (c + offset) % inputs.size();
-            int[][][] in = inputs.get(k);
-            float[][] got = shared.predictLogits(in[0], in[1], in[2]);
-            for (int r = 0; r < got.length; r++) {
-              assertArrayEquals(expected.get(k)[r], got[r], 0f, "input " + k + " row " + r + " under concurrency");
-            }
-          }
-          return null;
-        }));
-      }
-      start.countDown();
-      for (Future<?> f : futures) {
-        f.get();
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    Fixture.assertSharedViewMatchesLoneViews(Precision.BF16);
   }
 
   private static double[] softmax(float[] z) {

@@ -76,4 +76,48 @@ final class Fixture {
     }
     return r;
   }
+
+  /**
+   * Four threads share one fresh {@code precision} view of the fixture model (racing its lazy kernels: int8
+   * quantization, bf16 packing), 10 calls each over a batch and single rows interleaved: every call must give
+   * exactly the logits a lone caller on another view of that precision gets.
+   */
+  static void assertSharedViewMatchesLoneViews(io.finbert4j.core.quant.Precision precision) throws Exception {
+    io.finbert4j.core.BertForSequenceClassification model = io.finbert4j.core.BertForSequenceClassification.load(dir());
+    List<int[][][]> inputs = batchThenSingles(reference().items());
+    io.finbert4j.core.BertForSequenceClassification lone = model.withPrecision(precision);
+    List<float[][]> expected = new java.util.ArrayList<>();
+    for (int[][][] in : inputs) {
+      expected.add(lone.predictLogits(in[0], in[1], in[2]));
+    }
+    io.finbert4j.core.BertForSequenceClassification shared = model.withPrecision(precision); // kernels not built yet
+    int threads = 4;
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+      List<java.util.concurrent.Future<?>> futures = new java.util.ArrayList<>();
+      for (int th = 0; th < threads; th++) {
+        int offset = th;
+        futures.add(pool.submit(() -> {
+          start.await();
+          for (int c = 0; c < 10; c++) {
+            int k = (c + offset) % inputs.size();
+            int[][][] in = inputs.get(k);
+            float[][] got = shared.predictLogits(in[0], in[1], in[2]);
+            for (int r = 0; r < got.length; r++) {
+              org.junit.jupiter.api.Assertions.assertArrayEquals(expected.get(k)[r], got[r], 0f,
+                  precision + " input " + k + " row " + r + " under concurrency");
+            }
+          }
+          return null;
+        }));
+      }
+      start.countDown();
+      for (java.util.concurrent.Future<?> f : futures) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }

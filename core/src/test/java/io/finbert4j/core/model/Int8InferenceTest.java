@@ -9,11 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.finbert4j.core.BertForSequenceClassification;
 import io.finbert4j.core.quant.Int8Support;
 import io.finbert4j.core.quant.Precision;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,8 +18,6 @@ import org.junit.jupiter.api.Test;
  * what a lone caller gets. The int8 accuracy tests are {@link Int8AccuracyTest}.
  */
 class Int8InferenceTest {
-  private static final int THREADS = 4;
-  private static final int CALLS_PER_THREAD = 10;
   /** int8 last hidden state vs float32, relative L2 (post-LayerNorm values of order 1; 8-bit codes: ~1e-2). */
   private static final double HIDDEN_REL_TOL = 0.05;
 
@@ -121,40 +114,6 @@ class Int8InferenceTest {
    */
   @Test
   void concurrentInt8InferenceGivesTheSingleThreadedLogits() throws Exception {
-    BertForSequenceClassification model = BertForSequenceClassification.load(Fixture.dir());
-    Fixture.Reference ref = Fixture.reference();
-    List<int[][][]> inputs = Fixture.batchThenSingles(ref.items());
-    BertForSequenceClassification lone = model.withPrecision(Precision.INT8);
-    List<float[][]> expected = new ArrayList<>();
-    for (int[][][] in : inputs) {
-      expected.add(lone.predictLogits(in[0], in[1], in[2]));
-    }
-    BertForSequenceClassification shared = model.withPrecision(Precision.INT8); // kernels not built yet
-    ExecutorService pool = Executors.newFixedThreadPool(THREADS);
-    try {
-      java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
-      List<Future<?>> futures = new ArrayList<>();
-      for (int th = 0; th < THREADS; th++) {
-        int offset = th;
-        futures.add(pool.submit(() -> {
-          start.await();
-          for (int c = 0; c < CALLS_PER_THREAD; c++) {
-            int k = (c + offset) % inputs.size();
-            int[][][] in = inputs.get(k);
-            float[][] got = shared.predictLogits(in[0], in[1], in[2]);
-            for (int r = 0; r < got.length; r++) {
-              assertArrayEquals(expected.get(k)[r], got[r], 0f, "input " + k + " row " + r + " under concurrency");
-            }
-          }
-          return null;
-        }));
-      }
-      start.countDown();
-      for (Future<?> f : futures) {
-        f.get();
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    Fixture.assertSharedViewMatchesLoneViews(Precision.INT8);
   }
 }
