@@ -48,6 +48,35 @@ class ScoreCacheTest {
     }
   }
 
+  /**
+   * Runs that open one new cache file at the same moment all succeed: switching a new file to WAL takes a lock
+   * SQLite does not wait for, which once failed a CI run with SQLITE_BUSY ("database is locked") at open.
+   */
+  @Test
+  void runsOpeningOneNewCacheAtOnceAllSucceed() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      for (int round = 0; round < 25; round++) {
+        Path db = tmp.resolve("race-" + round + ".sqlite");
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(4);
+        List<Future<Long>> fs = new ArrayList<>();
+        for (int k = 0; k < 4; k++) {
+          fs.add(pool.submit(() -> {
+            start.await();
+            try (ScoreCache c = ScoreCache.open(db)) {
+              return c.size();
+            }
+          }));
+        }
+        for (Future<Long> f : fs) {
+          assertEquals(0L, f.get(60, TimeUnit.SECONDS), "a new cache is empty");
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   @Test
   void twoRunsAtOnceShareTheCache() throws Exception {
     Path db = tmp.resolve("shared.sqlite");

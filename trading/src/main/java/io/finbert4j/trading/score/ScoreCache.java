@@ -45,18 +45,54 @@ public final class ScoreCache implements AutoCloseable {
     if (parent != null) {
       Files.createDirectories(parent);
     }
-    try {
-      Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
-      try (Statement st = c.createStatement()) {
-        st.execute("PRAGMA busy_timeout = 60000");
-        st.execute("PRAGMA journal_mode = WAL");
-        st.execute("PRAGMA synchronous = NORMAL");
-        st.execute("CREATE TABLE IF NOT EXISTS scores (model TEXT NOT NULL, max_length INTEGER NOT NULL, "
-            + "text_hash TEXT NOT NULL, probabilities TEXT NOT NULL, PRIMARY KEY (model, max_length, text_hash))");
+    // Switching a new file to WAL needs a lock SQLite does not wait for (no busy handler): two runs opening one new
+    // cache at once can get SQLITE_BUSY there. WAL is a property of the file, so it is set only when missing, and
+    // an open that meets a busy lock is retried for as long as the busy timeout allows.
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(BUSY_TIMEOUT_MS);
+    for (int attempt = 0; ; attempt++) {
+      Connection c = null;
+      try {
+        c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+        try (Statement st = c.createStatement()) {
+          st.execute("PRAGMA busy_timeout = " + BUSY_TIMEOUT_MS);
+          String mode;
+          try (ResultSet rs = st.executeQuery("PRAGMA journal_mode")) {
+            mode = rs.next() ? rs.getString(1) : "";
+          }
+          if (!"wal".equalsIgnoreCase(mode)) {
+            st.execute("PRAGMA journal_mode = WAL");
+          }
+          st.execute("PRAGMA synchronous = NORMAL");
+          st.execute("CREATE TABLE IF NOT EXISTS scores (model TEXT NOT NULL, max_length INTEGER NOT NULL, "
+              + "text_hash TEXT NOT NULL, probabilities TEXT NOT NULL, PRIMARY KEY (model, max_length, text_hash))");
+        }
+        return new ScoreCache(file, c);
+      } catch (SQLException e) {
+        closeQuietly(c);
+        boolean busy = e.getErrorCode() == 5 || String.valueOf(e.getMessage()).contains("SQLITE_BUSY");
+        if (!busy || System.nanoTime() > deadline) {
+          throw new IOException("score cache " + file + ": " + e.getMessage(), e);
+        }
+        try {
+          Thread.sleep(Math.min(200, 5L << Math.min(attempt, 5)));
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw new IOException("score cache " + file + ": interrupted while it was locked", ie);
+        }
       }
-      return new ScoreCache(file, c);
-    } catch (SQLException e) {
-      throw new IOException("score cache " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** How long a run waits for another run's lock on the cache file (also SQLite's busy timeout). */
+  private static final long BUSY_TIMEOUT_MS = 60_000;
+
+  private static void closeQuietly(Connection c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // the failure being reported matters more
+      }
     }
   }
 
