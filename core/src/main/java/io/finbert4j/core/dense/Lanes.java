@@ -24,11 +24,36 @@ final class Lanes {
   /** oneDNN's preferred alignment of buffers (a cache line; the brgemm kernels load whole lines). */
   private static final long ALIGN = 64;
 
+  /** A native buffer that grows to the largest size asked of it and is kept; ALIGN-aligned. */
+  private static final class Growing {
+    private BytePointer block; // malloc'ed, ALIGN bytes more than the capacity
+    private long capacity;
+
+    /** The aligned address of at least {@code bytes} bytes (valid until the next larger request or close). */
+    long address(long bytes) {
+      if (bytes > capacity) {
+        close();
+        block = new BytePointer(bytes + ALIGN);
+        block.retainReference(); // outlives the caller's pointer scope
+        capacity = bytes;
+      }
+      return (block.address() + ALIGN - 1) & -ALIGN;
+    }
+
+    void close() {
+      if (block != null) {
+        block.releaseReference();
+        block = null;
+        capacity = 0;
+      }
+    }
+  }
+
   /** One stream and its scratchpad; used by one execution at a time. */
   static final class Lane {
     final stream stream;
-    private BytePointer block; // malloc'ed, ALIGN bytes more than the capacity
-    private long capacity;
+    private final Growing scratchpad = new Growing();
+    private final Growing[] bf16 = {new Growing(), new Growing()}; // inputs rounded to bf16, per operand
 
     private Lane(engine eng) {
       this.stream = new stream(eng);
@@ -36,57 +61,34 @@ final class Lanes {
     }
 
     /**
-     * A memory over this lane's scratchpad for {@code desc} (a primitive's {@code scratchpad_desc()}), or null
-     * when it needs none; the memory object belongs to the caller's pointer scope, the buffer to the lane.
+     * Runs {@code prim} on {@code args} (memories in the caller's pointer scope) with this lane's scratchpad
+     * ({@code pad}, {@code padBytes}: the primitive's {@code scratchpad_desc()} and its size) and waits for it.
      */
-    memory scratchpad(memory.desc desc, long bytes, engine eng) {
-      if (bytes == 0) {
-        return null;
+    void execute(org.bytedeco.dnnl.primitive prim, org.bytedeco.dnnl.IntMemoryMap args, memory.desc pad,
+        long padBytes, engine eng) {
+      if (padBytes > 0) {
+        args.put(org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SCRATCHPAD,
+            new memory(pad, eng, new OneDnn.Address(scratchpad.address(padBytes))));
       }
-      if (bytes > capacity) {
-        if (block != null) {
-          block.releaseReference();
-        }
-        block = new BytePointer(bytes + ALIGN);
-        block.retainReference(); // outlives the caller's pointer scope
-        capacity = bytes;
-      }
-      long aligned = (block.address() + ALIGN - 1) & -ALIGN;
-      return new memory(desc, eng, new OneDnn.Address(aligned));
+      prim.execute(stream, args);
+      stream._wait();
     }
-
-    private final BytePointer[] bf16Blocks = new BytePointer[2]; // inputs rounded to bf16, per operand
-    private final long[] bf16Capacity = new long[2]; // elements
 
     /**
      * {@code x}'s first {@code count} float32 values (dense) rounded to bf16 (nearest even) in this lane's buffer
      * {@code slot} (0 or 1: the two operands of one product), valid until the lane is given back.
      */
     Pointer bf16(int slot, org.nd4j.linalg.api.ndarray.INDArray x, long count) {
-      if (count > bf16Capacity[slot]) {
-        if (bf16Blocks[slot] != null) {
-          bf16Blocks[slot].releaseReference();
-        }
-        bf16Blocks[slot] = new BytePointer(2 * count + ALIGN);
-        bf16Blocks[slot].retainReference();
-        bf16Capacity[slot] = count;
-      }
-      long aligned = (bf16Blocks[slot].address() + ALIGN - 1) & -ALIGN;
+      long aligned = bf16[slot].address(2 * count);
       Bf16.round(OneDnn.address(x).address(), aligned, count);
       return new OneDnn.Address(aligned);
     }
 
     private void close() {
       stream.releaseReference();
-      for (int i = 0; i < bf16Blocks.length; i++) {
-        if (bf16Blocks[i] != null) {
-          bf16Blocks[i].releaseReference();
-          bf16Blocks[i] = null;
-        }
-      }
-      if (block != null) {
-        block.releaseReference();
-        block = null;
+      scratchpad.close();
+      for (Growing g : bf16) {
+        g.close();
       }
     }
   }

@@ -2,7 +2,6 @@ package io.finbert4j.core.dense;
 
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
-import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SCRATCHPAD;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_RUNTIME_DIM_VAL;
@@ -289,13 +288,7 @@ public final class OneDnnDense implements DenseBackend {
       Entry e = primitives.computeIfAbsent(key, this::create);
       Lanes.Lane lane = lanes.borrow();
       try (PointerScope scope = new PointerScope()) {
-        IntMemoryMap a = args.build(lane, e);
-        memory pad = lane.scratchpad(e.scratchpad(), e.scratchpadBytes(), eng);
-        if (pad != null) {
-          a.put(DNNL_ARG_SCRATCHPAD, pad);
-        }
-        e.prim().execute(lane.stream, a);
-        lane.stream._wait();
+        lane.execute(e.prim(), args.build(lane, e), e.scratchpad(), e.scratchpadBytes(), eng);
       } finally {
         lanes.giveBack(lane);
       }

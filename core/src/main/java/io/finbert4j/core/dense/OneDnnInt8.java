@@ -1,7 +1,6 @@
 package io.finbert4j.core.dense;
 
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
-import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SCRATCHPAD;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_RUNTIME_DIM_VAL;
@@ -76,12 +75,7 @@ public final class OneDnnInt8 {
           new memory.desc(new long[] {k, n}, memory.data_type.s8, memory.format_tag.ab), eng, OneDnn.address(b)));
       args.put(DNNL_ARG_DST, new memory(new memory.desc(new long[] {m, n},
           int32Out ? memory.data_type.s32 : memory.data_type.f32, memory.format_tag.ab), eng, OneDnn.address(c)));
-      memory pad = lane.scratchpad(e.scratchpad(), e.scratchpadBytes(), eng);
-      if (pad != null) {
-        args.put(DNNL_ARG_SCRATCHPAD, pad);
-      }
-      e.prim().execute(lane.stream, args);
-      lane.stream._wait();
+      lane.execute(e.prim(), args, e.scratchpad(), e.scratchpadBytes(), eng);
     } finally {
       LanesHolder.LANES.giveBack(lane);
     }
